@@ -1,0 +1,317 @@
+"""Look at a file before trusting it: size, hash, container (CSV, gzip, xlsx), encoding, header row.
+
+The result is a frozen ``SourceFile``; ``read`` then streams its rows. Every refusal here is a specific
+``InputError`` that names the file (and the byte or row where it applies), raised before anything is loaded.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import hashlib
+import io
+import os
+import re
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from shopops.errors import (
+    CorruptWorkbook,
+    DuplicateHeaders,
+    EmptyFile,
+    FileMissing,
+    FileTooLarge,
+    NoHeader,
+    UndecodableFile,
+    UnsupportedFileType,
+    WorkbookTooLarge,
+)
+from shopops.schema import normalise_header
+
+Kind = Literal["csv", "xlsx"]
+Encoding = Literal["utf-8", "utf-8-sig", "gb18030"]
+
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+VALID_SUFFIXES = (*CSV_SUFFIXES, *(s + ".gz" for s in CSV_SUFFIXES), *XLSX_SUFFIXES)
+HEADER_SCAN_ROWS = 30
+BLOCK = 1 << 20
+
+
+def _cap_mb(env: str, default: int) -> int:
+    return int(os.environ.get(env, default))
+
+
+def max_file_mb() -> int:
+    return _cap_mb("SHOPOPS_MAX_FILE_MB", 2048)
+
+
+def max_unpacked_mb() -> int:
+    return _cap_mb("SHOPOPS_MAX_UNPACKED_MB", 8192)
+
+
+def max_xlsx_unpacked_mb() -> int:
+    return _cap_mb("SHOPOPS_MAX_XLSX_UNPACKED_MB", 1024)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    name: str
+    size: int
+    sha256: str
+    kind: Kind
+    gzip: bool
+    encoding: Encoding
+    delimiter: str
+    header_row: int  # 0-based index of the header line (rows above it are titles)
+    headers: tuple[str, ...]
+    sheet: str | None = None
+    date1904: bool = False
+
+    @property
+    def suffix(self) -> str:
+        return ".csv.gz" if self.gzip else (".xlsx" if self.kind == "xlsx" else Path(self.name).suffix.lower())
+
+
+def _suffix(path: Path) -> str:
+    name = path.name.lower()
+    for s in sorted(VALID_SUFFIXES, key=len, reverse=True):
+        if name.endswith(s):
+            return s
+    return path.suffix.lower() or "(none)"
+
+
+def _open_bytes(path: Path, is_gzip: bool) -> io.BufferedIOBase:
+    return gzip.open(path, "rb") if is_gzip else open(path, "rb")  # type: ignore[return-value]
+
+
+def inspect(path: Path, score_header: Callable[[list[str]], int]) -> SourceFile:
+    """Check a file and find its header row. ``score_header`` says how many cells of a row are known headers."""
+    name = str(path)
+    if not path.is_file():
+        raise FileMissing(file=name)
+    size = path.stat().st_size
+    if size == 0:
+        raise EmptyFile(file=name)
+    if size > max_file_mb() * 1024 * 1024:
+        raise FileTooLarge(file=name, size_mb=size / 2**20, cap_mb=max_file_mb())
+    suffix = _suffix(path)
+    if suffix not in VALID_SUFFIXES:
+        raise UnsupportedFileType(file=name, suffix=suffix, valid=", ".join(VALID_SUFFIXES))
+    if suffix in XLSX_SUFFIXES:
+        return _inspect_xlsx(path, size, score_header)
+    return _inspect_csv(path, size, suffix.endswith(".gz"), score_header)
+
+
+# ------------------------------------------------------------------------------------------------- CSV
+
+
+def _scan_text(path: Path, is_gzip: bool) -> tuple[str, Encoding]:
+    """One pass over the bytes: hash them, and prove they decode as UTF-8, else as GB18030."""
+    sha = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(BLOCK), b""):
+            sha.update(block)
+    first_error: tuple[int, bytes] | None = None
+    for encoding in ("utf-8", "gb18030"):
+        err = _decode_error(path, is_gzip, encoding)
+        if err is None:
+            enc: Encoding = encoding  # type: ignore[assignment]
+            if encoding == "utf-8" and _starts_with_bom(path, is_gzip):
+                enc = "utf-8-sig"
+            return sha.hexdigest(), enc
+        first_error = first_error or err
+    assert first_error is not None
+    offset, snippet = first_error
+    raise UndecodableFile(file=str(path), offset=offset, snippet=snippet.hex(" "))
+
+
+def _starts_with_bom(path: Path, is_gzip: bool) -> bool:
+    with _open_bytes(path, is_gzip) as fh:
+        return fh.read(3) == codecs.BOM_UTF8
+
+
+def _decode_error(path: Path, is_gzip: bool, encoding: str) -> tuple[int, bytes] | None:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = 0
+    cap = max_unpacked_mb() * 1024 * 1024
+    try:
+        with _open_bytes(path, is_gzip) as fh:
+            for block in iter(lambda: fh.read(BLOCK), b""):
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError as exc:
+                    return offset + exc.start, block[exc.start : exc.start + 4]
+                offset += len(block)
+                if offset > cap:
+                    raise WorkbookTooLarge(
+                        file=str(path), unpacked_mb=offset / 2**20, ratio=offset / max(path.stat().st_size, 1),
+                        cap_mb=max_unpacked_mb(),
+                    )
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError as exc:
+                return offset + exc.start, b""
+    except (OSError, EOFError, zlib.error) as exc:
+        if is_gzip:
+            raise CorruptWorkbook(file=str(path), reason=f"broken gzip stream: {exc}") from None
+        raise
+    return None
+
+
+def _inspect_csv(path: Path, size: int, is_gzip: bool, score_header: Callable[[list[str]], int]) -> SourceFile:
+    sha, encoding = _scan_text(path, is_gzip)
+    with _open_bytes(path, is_gzip) as fh:
+        head = fh.read(256 * 1024)
+    text = head.decode(encoding, errors="ignore")
+    lines = text.splitlines()[: HEADER_SCAN_ROWS + 1]
+    if len(lines) > 1 and len(text) >= 256 * 1024 - 4:
+        lines = lines[:-1]  # the last line of a cut block may be partial
+    delimiter = _sniff_delimiter(lines)
+    rows = list(csv.reader(lines, delimiter=delimiter))
+    header_row = _pick_header(rows, score_header)
+    if header_row is None:
+        raise NoHeader(file=str(path), scanned=min(len(rows), HEADER_SCAN_ROWS))
+    headers = tuple(cell.strip().lstrip("\ufeff") for cell in rows[header_row])
+    _check_duplicates(path, headers, header_row)
+    return SourceFile(
+        path=path, name=path.name, size=size, sha256=sha, kind="csv", gzip=is_gzip, encoding=encoding,
+        delimiter=delimiter, header_row=header_row, headers=headers,
+    )
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    best, best_score = ",", -1
+    for cand in (",", "\t", ";", "|"):
+        counts = [len(next(csv.reader([ln], delimiter=cand))) for ln in lines[:HEADER_SCAN_ROWS] if ln.strip()]
+        if not counts:
+            continue
+        widest = max(counts)
+        # The delimiter that splits most lines into the same, widest shape wins.
+        score = sum(1 for c in counts if c == widest) * (widest if widest > 1 else 0)
+        if score > best_score:
+            best, best_score = cand, score
+    return best
+
+
+def _pick_header(rows: list[list[str]], score_header: Callable[[list[str]], int]) -> int | None:
+    """The first row with the most known headers (title lines above the header are common in 生意参谋 exports)."""
+    scored = [(score_header(row), -i) for i, row in enumerate(rows[:HEADER_SCAN_ROWS]) if any(c.strip() for c in row)]
+    if not scored:
+        return None
+    score, neg_index = max(scored)
+    if score >= 2:
+        return -neg_index
+    # Nothing recognisable: the first non-empty row stands as the header, so the error can show it.
+    return -scored[0][1]
+
+
+def _check_duplicates(path: Path, headers: tuple[str, ...], header_row: int) -> None:
+    seen: dict[str, int] = {}
+    dupes: list[str] = []
+    for h in headers:
+        key = normalise_header(h)
+        if not key:
+            continue
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] == 2:
+            dupes.append(h)
+    if dupes:
+        raise DuplicateHeaders(file=str(path), duplicates=dupes, row=header_row + 1)
+
+
+# ------------------------------------------------------------------------------------------------- XLSX
+
+
+def _inspect_xlsx(path: Path, size: int, score_header: Callable[[list[str]], int]) -> SourceFile:
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    date1904 = _check_zip(path, size)
+    try:
+        from python_calamine import CalamineWorkbook
+
+        wb = CalamineWorkbook.from_path(str(path))
+        best: tuple[int, str, int, list[str]] | None = None
+        for sheet_name in wb.sheet_names:
+            sheet = wb.get_sheet_by_name(sheet_name)
+            rows = [[cell_text(v) for v in row] for _, row in zip(range(HEADER_SCAN_ROWS), sheet.iter_rows())]
+            idx = _pick_header(rows, score_header)
+            if idx is None:
+                continue
+            score = score_header(rows[idx])
+            if best is None or score > best[0]:
+                best = (score, sheet_name, idx, rows[idx])
+        wb.close()
+    except Exception as exc:  # calamine raises several unrelated types for broken files
+        raise CorruptWorkbook(file=str(path), reason=str(exc).splitlines()[0][:200]) from None
+    if best is None:
+        raise NoHeader(file=str(path), scanned=HEADER_SCAN_ROWS)
+    _, sheet_name, header_row, header_cells = best
+    headers = tuple(h.strip() for h in header_cells)
+    _check_duplicates(path, headers, header_row)
+    return SourceFile(
+        path=path, name=path.name, size=size, sha256=sha, kind="xlsx", gzip=False, encoding="utf-8",
+        delimiter=",", header_row=header_row, headers=headers, sheet=sheet_name, date1904=date1904,
+    )
+
+
+def _check_zip(path: Path, size: int) -> bool:
+    """Refuse truncated archives and zip bombs before any XML parser sees them; report the 1904 date system."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            unpacked = sum(i.file_size for i in infos)
+            cap = max_xlsx_unpacked_mb() * 1024 * 1024
+            if unpacked > cap or (unpacked > 50 * 2**20 and unpacked / max(size, 1) > 200):
+                raise WorkbookTooLarge(
+                    file=str(path), unpacked_mb=unpacked / 2**20, ratio=unpacked / max(size, 1),
+                    cap_mb=max_xlsx_unpacked_mb(),
+                )
+            names = {i.filename for i in infos}
+            if "xl/workbook.xml" not in names:
+                raise CorruptWorkbook(file=str(path), reason="no xl/workbook.xml inside")
+            bad = zf.testzip()
+            if bad is not None:
+                raise CorruptWorkbook(file=str(path), reason=f"damaged member {bad}")
+            workbook_xml = zf.read("xl/workbook.xml")[:20000].decode("utf-8", "ignore")
+    except zipfile.BadZipFile as exc:
+        raise CorruptWorkbook(file=str(path), reason=f"truncated or not a zip archive ({exc})") from None
+    return re.search(r'date1904\s*=\s*"(1|true)"', workbook_xml) is not None
+
+
+def cell_text(value: object) -> str:
+    """A workbook cell as the text an export would have written (dates ISO, integral floats without .0)."""
+    import datetime as dt
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value.total_seconds())
+    return str(value)
+
+
+def iter_xlsx_rows(src: SourceFile) -> Iterator[list[str]]:
+    """Data rows (below the header) of the chosen sheet, as text."""
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(src.path))
+    try:
+        sheet = wb.get_sheet_by_name(src.sheet or wb.sheet_names[0])
+        for i, row in enumerate(sheet.iter_rows()):
+            if i > src.header_row:
+                yield [cell_text(v) for v in row]
+    finally:
+        wb.close()

@@ -1,0 +1,34 @@
+"""Import files into a workspace: stage each file completely, then merge it in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from shopops.ingest import stage_file
+from shopops.ingest.read import Progress
+from shopops.warehouse.load import ImportResult, merge_batch
+from shopops.warehouse.workspace import Workspace
+
+
+def import_file(
+    ws: Workspace,
+    path: str | Path,
+    *,
+    store_id: str | None = None,
+    format_name: str | None = None,
+    tz: str | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    batch = stage_file(Path(path), ws.tmp_dir, store_id=store_id, format_name=format_name, tz=tz,
+                       progress=progress)
+    try:
+        return merge_batch(ws, batch, force=force)
+    finally:
+        batch.cleanup()
+
+
+def import_files(ws: Workspace, paths: Sequence[str | Path], **options) -> list[ImportResult]:
+    """Import several files, each on its own; stops at the first bad one (earlier ones stay imported)."""
+    return [import_file(ws, p, **options) for p in paths]

@@ -1,0 +1,127 @@
+"""The workspace: one folder holding the DuckDB file, the kept raw files and scratch space.
+
+::
+
+    shopops-data/
+      shopops.duckdb     canonical tables + the import ledger
+      raw/<sha256>.csv   every imported file as it arrived, read-only, named by content
+      tmp/               staging scratch (safe to delete when nothing runs)
+
+Only one process may open the DuckDB file read-write; a second one gets ``WorkspaceBusy`` naming the holder's PID.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+from pathlib import Path
+from types import TracebackType
+
+import duckdb
+
+from shopops.errors import WorkspaceBusy, WorkspaceMissing
+from shopops.schema import TABLES
+
+log = logging.getLogger(__name__)
+
+DB_NAME = "shopops.duckdb"
+SCHEMA_VERSION = 1
+DEFAULT_WORKSPACE = "./shopops-data"
+
+LEDGER_DDL = """
+CREATE SEQUENCE IF NOT EXISTS _import_ids START 1;
+CREATE TABLE IF NOT EXISTS _imports (
+    import_id BIGINT PRIMARY KEY,
+    sha256 VARCHAR NOT NULL,
+    file_name VARCHAR NOT NULL,
+    format VARCHAR NOT NULL,
+    store_id VARCHAR NOT NULL,
+    rows_read BIGINT NOT NULL,
+    rows_by_table VARCHAR NOT NULL,   -- JSON object: table -> rows merged
+    raw_path VARCHAR NOT NULL,
+    imported_at TIMESTAMP NOT NULL,
+    shopops_version VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS _meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+"""
+
+
+def workspace_path(option: str | os.PathLike[str] | None = None) -> Path:
+    """``--workspace`` wins, then ``SHOPOPS_WORKSPACE``, then ``./shopops-data``."""
+    return Path(option or os.environ.get("SHOPOPS_WORKSPACE") or DEFAULT_WORKSPACE)
+
+
+def table_ddl(name: str) -> str:
+    table = TABLES[name]
+    cols = [f'"{c.name}" {c.sql_type}' for c in table.columns]
+    cols.append('"_import_id" BIGINT')  # which import last wrote the row
+    return f'CREATE TABLE IF NOT EXISTS "{name}" ({", ".join(cols)})'
+
+
+class Workspace:
+    def __init__(self, root: str | os.PathLike[str] | None = None, *, create: bool = True,
+                 read_only: bool = False) -> None:
+        self.root = workspace_path(root)
+        self.db_path = self.root / DB_NAME
+        self.raw_dir = self.root / "raw"
+        self.tmp_dir = self.root / "tmp"
+        if not self.db_path.exists() and not create:
+            raise WorkspaceMissing(path=str(self.root))
+        if create:
+            for d in (self.root, self.raw_dir, self.tmp_dir):
+                d.mkdir(parents=True, exist_ok=True)
+        self.con = self._connect(read_only and self.db_path.exists())
+        if not read_only:
+            self._ensure_schema()
+
+    def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+        try:
+            con = duckdb.connect(str(self.db_path), read_only=read_only)
+        except duckdb.IOException as exc:
+            match = re.search(r"PID (\d+)", str(exc))
+            if match or "lock" in str(exc).lower():
+                raise WorkspaceBusy(pid=match.group(1) if match else "?", path=str(self.db_path)) from None
+            raise
+        con.execute(f"SET temp_directory = '{self.tmp_dir}'")
+        return con
+
+    def _ensure_schema(self) -> None:
+        self.con.execute(LEDGER_DDL)
+        for name in TABLES:
+            self.con.execute(table_ddl(name))
+            self._add_missing_columns(name)
+        self.con.execute(
+            "INSERT INTO _meta VALUES ('schema_version', ?) ON CONFLICT DO UPDATE SET value = excluded.value",
+            [str(SCHEMA_VERSION)],
+        )
+
+    def _add_missing_columns(self, name: str) -> None:
+        """Columns added to the catalog after a workspace was made are added, empty, on open."""
+        have = {r[0] for r in self.con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [name]).fetchall()}
+        for col in TABLES[name].columns:
+            if col.name not in have:
+                log.info("adding column %s.%s", name, col.name)
+                self.con.execute(f'ALTER TABLE "{name}" ADD COLUMN "{col.name}" {col.sql_type}')
+
+    def keep_raw(self, path: Path, sha256: str, suffix: str) -> Path:
+        """Keep the original bytes, named by content hash, read-only. Idempotent."""
+        dest = self.raw_dir / f"{sha256}{suffix}"
+        if not dest.exists():
+            tmp = dest.with_name(dest.name + f".{os.getpid()}.part")
+            shutil.copyfile(path, tmp)
+            tmp.chmod(0o444)
+            tmp.replace(dest)
+        return dest
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
