@@ -21,12 +21,25 @@ EMPTY_MARKERS = ("", "-", "--", "---", "—", "——", "n/a", "na", "null", "no
 EXCEL_EPOCH = {False: "1899-12-30", True: "1904-01-01"}
 
 _DATE_FORMATS = [
-    "%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日", "%m/%d/%Y",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y.%m.%d",
+    "%Y%m%d",
+    "%Y年%m月%d日",
+    "%m/%d/%Y",
 ]
 _TIME_FORMATS = [
-    "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f",
-    "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M",
-    "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%Y年%m月%d日 %H:%M:%S",
+    "%Y年%m月%d日 %H:%M",
 ]
 
 
@@ -41,7 +54,9 @@ MACROS: tuple[str, ...] = (
     # Trim ASCII, no-break and ideographic spaces; map the empty markers to NULL.
     r"""so_clean(x) AS (
         CASE WHEN lower(regexp_replace(CAST(x AS VARCHAR), '^[\s\x{00a0}\x{3000}]+|[\s\x{00a0}\x{3000}]+$', '', 'g'))
-                  IN (""" + _EMPTY + r""") THEN NULL
+                  IN ("""
+    + _EMPTY
+    + r""") THEN NULL
              ELSE regexp_replace(CAST(x AS VARCHAR), '^[\s\x{00a0}\x{3000}]+|[\s\x{00a0}\x{3000}]+$', '', 'g') END)""",
     # Drop currency marks, thousands separators and inner spaces; (123) is -123 as accountants write it.
     r"""so_numtext(x) AS (
@@ -79,8 +94,11 @@ MACROS: tuple[str, ...] = (
                   THEN timezone(tz, to_timestamp(CAST(so_clean(x) AS BIGINT) / 1000))
              ELSE coalesce(
                   try_strptime(regexp_replace(so_clean(x), '\s*(Z|UTC|[+-]\d{2}:?\d{2})$', ''), """
-    + _sql_list(_TIME_FORMATS) + r"""),
-                  try_strptime(so_clean(x), """ + _sql_list(_DATE_FORMATS) + r"""))
+    + _sql_list(_TIME_FORMATS)
+    + r"""),
+                  try_strptime(so_clean(x), """
+    + _sql_list(_DATE_FORMATS)
+    + r"""))
         END)""",
     r"""so_date(x, epoch, tz) AS (
         CASE WHEN regexp_full_match(so_clean(x), '\d{8}')

@@ -58,9 +58,7 @@ def load_raw(
     Returns the number of data rows and the rows that could not be split into the header's columns.
     """
     names = [raw_column(i) for i in sorted(columns)]
-    con.execute(
-        "CREATE TABLE raw (_row BIGINT, " + ", ".join(f"{n} VARCHAR" for n in names) + ")"
-    )
+    con.execute("CREATE TABLE raw (_row BIGINT, " + ", ".join(f"{n} VARCHAR" for n in names) + ")")
     batches = _xlsx_batches(src, sorted(columns)) if src.kind == "xlsx" else None
     problems: list[Problem] = []
     if batches is None:
@@ -107,9 +105,7 @@ def _csv_batches(
     read_opts = pacsv.ReadOptions(
         column_names=all_names, skip_rows=src.header_row + 1, block_size=8 << 20, encoding="utf8"
     )
-    parse_opts = pacsv.ParseOptions(
-        delimiter=src.delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
-    )
+    parse_opts = pacsv.ParseOptions(delimiter=src.delimiter, newlines_in_values=True, invalid_row_handler=on_invalid)
     convert_opts = pacsv.ConvertOptions(
         column_types={n: pa.string() for n in all_names},
         include_columns=[raw_column(i) for i in wanted],
@@ -122,8 +118,7 @@ def _csv_batches(
         stream = gzip.GzipFile(fileobj=counted) if is_gzip else counted
         reader = pacsv.open_csv(stream, read_options=read_opts, parse_options=parse_opts, convert_options=convert_opts)
         try:
-            for batch in reader:
-                yield batch
+            yield from reader
         finally:
             if transcoded is not None:
                 transcoded.unlink(missing_ok=True)
@@ -150,9 +145,11 @@ def _xlsx_batches(src: SourceFile, wanted: list[int]) -> Iterator[pa.RecordBatch
             buffer[slot].append(row[i] if i < len(row) else "")
         count += 1
         if count == XLSX_CHUNK:
-            yield pa.RecordBatch.from_arrays([pa.array(col, pa.string()) for col in buffer], names=[
-                raw_column(i) for i in wanted])
+            yield pa.RecordBatch.from_arrays(
+                [pa.array(col, pa.string()) for col in buffer], names=[raw_column(i) for i in wanted]
+            )
             buffer, count = [[] for _ in wanted], 0
     if count:
-        yield pa.RecordBatch.from_arrays([pa.array(col, pa.string()) for col in buffer], names=[
-            raw_column(i) for i in wanted])
+        yield pa.RecordBatch.from_arrays(
+            [pa.array(col, pa.string()) for col in buffer], names=[raw_column(i) for i in wanted]
+        )

@@ -151,7 +151,9 @@ def _decode_error(path: Path, is_gzip: bool, encoding: str) -> tuple[int, bytes]
                 offset += len(block)
                 if offset > cap:
                     raise WorkbookTooLarge(
-                        file=str(path), unpacked_mb=offset / 2**20, ratio=offset / max(path.stat().st_size, 1),
+                        file=str(path),
+                        unpacked_mb=offset / 2**20,
+                        ratio=offset / max(path.stat().st_size, 1),
                         cap_mb=max_unpacked_mb(),
                     )
             try:
@@ -181,8 +183,16 @@ def _inspect_csv(path: Path, size: int, is_gzip: bool, score_header: Callable[[l
     headers = tuple(cell.strip().lstrip("\ufeff") for cell in rows[header_row])
     _check_duplicates(path, headers, header_row)
     return SourceFile(
-        path=path, name=path.name, size=size, sha256=sha, kind="csv", gzip=is_gzip, encoding=encoding,
-        delimiter=delimiter, header_row=header_row, headers=headers,
+        path=path,
+        name=path.name,
+        size=size,
+        sha256=sha,
+        kind="csv",
+        gzip=is_gzip,
+        encoding=encoding,
+        delimiter=delimiter,
+        header_row=header_row,
+        headers=headers,
     )
 
 
@@ -239,7 +249,9 @@ def _inspect_xlsx(path: Path, size: int, score_header: Callable[[list[str]], int
         best: tuple[int, str, int, list[str]] | None = None
         for sheet_name in wb.sheet_names:
             sheet = wb.get_sheet_by_name(sheet_name)
-            rows = [[cell_text(v) for v in row] for _, row in zip(range(HEADER_SCAN_ROWS), sheet.iter_rows())]
+            rows = [
+                [cell_text(v) for v in row] for _, row in zip(range(HEADER_SCAN_ROWS), sheet.iter_rows(), strict=False)
+            ]
             idx = _pick_header(rows, score_header)
             if idx is None:
                 continue
@@ -255,8 +267,18 @@ def _inspect_xlsx(path: Path, size: int, score_header: Callable[[list[str]], int
     headers = tuple(h.strip() for h in header_cells)
     _check_duplicates(path, headers, header_row)
     return SourceFile(
-        path=path, name=path.name, size=size, sha256=sha, kind="xlsx", gzip=False, encoding="utf-8",
-        delimiter=",", header_row=header_row, headers=headers, sheet=sheet_name, date1904=date1904,
+        path=path,
+        name=path.name,
+        size=size,
+        sha256=sha,
+        kind="xlsx",
+        gzip=False,
+        encoding="utf-8",
+        delimiter=",",
+        header_row=header_row,
+        headers=headers,
+        sheet=sheet_name,
+        date1904=date1904,
     )
 
 
@@ -269,7 +291,9 @@ def _check_zip(path: Path, size: int) -> bool:
             cap = max_xlsx_unpacked_mb() * 1024 * 1024
             if unpacked > cap or (unpacked > 50 * 2**20 and unpacked / max(size, 1) > 200):
                 raise WorkbookTooLarge(
-                    file=str(path), unpacked_mb=unpacked / 2**20, ratio=unpacked / max(size, 1),
+                    file=str(path),
+                    unpacked_mb=unpacked / 2**20,
+                    ratio=unpacked / max(size, 1),
                     cap_mb=max_xlsx_unpacked_mb(),
                 )
             names = {i.filename for i in infos}

@@ -73,8 +73,11 @@ def stage_file(
     missing = fmt.missing(src.headers)
     if missing:
         raise MissingColumns(
-            file=str(path), format=fmt.name, missing=[f.name for f in missing],
-            accepted={f.name: list(f.headers) for f in missing}, found=[h for h in src.headers if h],
+            file=str(path),
+            format=fmt.name,
+            missing=[f.name for f in missing],
+            accepted={f.name: list(f.headers) for f in missing},
+            found=[h for h in src.headers if h],
         )
     workdir.mkdir(parents=True, exist_ok=True)
     scratch = workdir / f"stage-{os.getpid()}-{uuid.uuid4().hex[:8]}.duckdb"
@@ -92,15 +95,19 @@ def stage_file(
 
 
 def _run(
-    con: duckdb.DuckDBPyConnection, src: SourceFile, fmt: Format, workdir: Path,
-    store_id: str | None, tz: str, progress: Progress | None,
+    con: duckdb.DuckDBPyConnection,
+    src: SourceFile,
+    fmt: Format,
+    workdir: Path,
+    store_id: str | None,
+    tz: str,
+    progress: Progress | None,
 ) -> Batch:
     found = fmt.match(src.headers)
     columns = {i: src.headers[i] for i in found.values()}
     rows_read, problems = load_raw(con, src, columns, workdir, progress)
     if columns:  # rows whose every used cell is blank (spreadsheet padding) carry nothing
-        con.execute("DELETE FROM raw WHERE " + " AND ".join(
-            f"so_clean({raw_column(i)}) IS NULL" for i in columns))
+        con.execute("DELETE FROM raw WHERE " + " AND ".join(f"so_clean({raw_column(i)}) IS NULL" for i in columns))
     checks = _Checks(file=str(src.path))
     for p in problems:
         checks.add(p)
@@ -114,13 +121,17 @@ def _run(
             header = src.headers[found[f.name]]
             if f.type != "text":
                 checks.query(
-                    con, f"SELECT _row, {col} FROM raw WHERE so_clean({col}) IS NOT NULL AND {expr} IS NULL",
-                    column=header, expected=EXPECTED[f.type],
+                    con,
+                    f"SELECT _row, {col} FROM raw WHERE so_clean({col}) IS NOT NULL AND {expr} IS NULL",
+                    column=header,
+                    expected=EXPECTED[f.type],
                 )
             if f.required:
                 checks.query(
-                    con, f"SELECT _row, {col} FROM raw WHERE so_clean({col}) IS NULL",
-                    column=header, expected="a value is required here",
+                    con,
+                    f"SELECT _row, {col} FROM raw WHERE so_clean({col}) IS NULL",
+                    column=header,
+                    expected="a value is required here",
                 )
         else:
             select.append(f"CAST(NULL AS {_sql_type(f.type)}) AS {q(f.name)}")
@@ -132,8 +143,13 @@ def _run(
         table = get_table(table_name)
         staged_sql[table_name] = _canonical_select(con, fmt, table, sql, store_id)
         con.execute(f"CREATE TABLE {q('out_' + table_name)} AS {staged_sql[table_name]}")
-        _check_table(con, checks, table, header_of={n: src.headers[i] for n, i in found.items()},
-                     checked={f.name for f in fmt.fields if f.required})
+        _check_table(
+            con,
+            checks,
+            table,
+            header_of={n: src.headers[i] for n, i in found.items()},
+            checked={f.name for f in fmt.fields if f.required},
+        )
     checks.raise_if_any()
 
     staged: list[StagedTable] = []
@@ -157,9 +173,7 @@ def _sql_type(type_: str) -> str:
     return SQL_TYPES[type_]  # type: ignore[index]
 
 
-def _canonical_select(
-    con: duckdb.DuckDBPyConnection, fmt: Format, table: Table, sql: str, store_id: str | None
-) -> str:
+def _canonical_select(con: duckdb.DuckDBPyConnection, fmt: Format, table: Table, sql: str, store_id: str | None) -> str:
     """Wrap a format's output query so it yields exactly the table's columns, typed, with keys filled in."""
     produced = list(con.sql(f"SELECT * FROM ({sql}) LIMIT 0").columns)
     unknown = [c for c in produced if c != "_row" and c not in table.by_name]
@@ -171,8 +185,7 @@ def _canonical_select(
     for col in table.columns:
         if col.name == "store_id":
             # --store wins over a file's own store column only when the file has none.
-            expr = f"coalesce(CAST(store_id AS VARCHAR), {default_store})" if "store_id" in produced \
-                else default_store
+            expr = f"coalesce(CAST(store_id AS VARCHAR), {default_store})" if "store_id" in produced else default_store
         elif col.name in produced:
             expr = f"CAST({q(col.name)} AS {col.sql_type})"
         else:
@@ -216,29 +229,45 @@ def _check_table(
     for col in table.columns:
         label = header_of.get(col.name, f"{col.name} ({table.name})")
         if (col.required or (col.name in table.key and col.type != "text")) and col.name not in checked:
-            checks.query(con, f"SELECT _row, NULL FROM {name} WHERE {q(col.name)} IS NULL",
-                         column=label, expected=f"{table.name}.{col.name} is required")
+            checks.query(
+                con,
+                f"SELECT _row, NULL FROM {name} WHERE {q(col.name)} IS NULL",
+                column=label,
+                expected=f"{table.name}.{col.name} is required",
+            )
         if col.minimum is not None:
-            checks.query(con, f"SELECT _row, CAST({q(col.name)} AS VARCHAR) FROM {name} "
-                              f"WHERE {q(col.name)} < {col.minimum}",
-                         column=label, expected=f"{table.name}.{col.name} must be ≥ {col.minimum:g}")
+            checks.query(
+                con,
+                f"SELECT _row, CAST({q(col.name)} AS VARCHAR) FROM {name} WHERE {q(col.name)} < {col.minimum}",
+                column=label,
+                expected=f"{table.name}.{col.name} must be ≥ {col.minimum:g}",
+            )
         if col.maximum is not None:
-            checks.query(con, f"SELECT _row, CAST({q(col.name)} AS VARCHAR) FROM {name} "
-                              f"WHERE {q(col.name)} > {col.maximum}",
-                         column=label, expected=f"{table.name}.{col.name} must be ≤ {col.maximum:g}"
-                         + (" (write 65% or 0.65)" if col.type == "rate" else ""))
+            checks.query(
+                con,
+                f"SELECT _row, CAST({q(col.name)} AS VARCHAR) FROM {name} WHERE {q(col.name)} > {col.maximum}",
+                column=label,
+                expected=f"{table.name}.{col.name} must be ≤ {col.maximum:g}"
+                + (" (write 65% or 0.65)" if col.type == "rate" else ""),
+            )
     keys = ", ".join(q(k) for k in table.key)
     dupes = con.execute(
         f"SELECT list(_row ORDER BY _row)[1:5], {keys}, count(*) FROM {name} GROUP BY ALL HAVING count(*) > 1 "
         f"ORDER BY 1 LIMIT {EXAMPLES_PER_CHECK}"
     ).fetchall()
-    total = con.execute(
-        f"SELECT count(*) FROM (SELECT 1 FROM {name} GROUP BY {keys} HAVING count(*) > 1)"
-    ).fetchall()[0][0]
+    total = con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {name} GROUP BY {keys} HAVING count(*) > 1)").fetchall()[
+        0
+    ][0]
     for rows, *key_values, n in dupes:
         shown = ", ".join(f"{k}={v}" for k, v in zip(table.key[1:], key_values[1:], strict=True))
-        checks.add(Problem(row=rows[0], column=None, value=shown,
-                           expected=f"one {table.name} row per key, found {n} (rows {', '.join(map(str, rows))})"))
+        checks.add(
+            Problem(
+                row=rows[0],
+                column=None,
+                value=shown,
+                expected=f"one {table.name} row per key, found {n} (rows {', '.join(map(str, rows))})",
+            )
+        )
     checks.extra += max(0, total - len(dupes))
 
 

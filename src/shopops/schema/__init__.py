@@ -1,11 +1,26 @@
 """The canonical schema shared by every stage: tables, columns, types, header aliases."""
 
 from shopops.errors import UnknownTable
-from shopops.schema.catalog import EXPECTED, SQL_TYPES, Column, ColumnType, SyntheticKey, Table, normalise_header
+from shopops.schema.catalog import (
+    EXPECTED,
+    SQL_TYPES,
+    Column,
+    ColumnType,
+    SyntheticKey,
+    Table,
+    normalise_header,
+)
 from shopops.schema.tables import TABLES
 
 __all__ = [
-    "EXPECTED", "SQL_TYPES", "TABLES", "Column", "ColumnType", "SyntheticKey", "Table", "get_table",
+    "EXPECTED",
+    "SQL_TYPES",
+    "TABLES",
+    "Column",
+    "ColumnType",
+    "SyntheticKey",
+    "Table",
+    "get_table",
     "normalise_header",
 ]
 

@@ -21,7 +21,10 @@ _rate = {"minimum": 0.0, "maximum": 1.0}
 _count = {"minimum": 0.0}
 
 STORES = _t(
-    "stores", "店铺", "Stores", (),
+    "stores",
+    "店铺",
+    "Stores",
+    (),
     C("name", "text", "店铺名称", "Store name", ("shop name",)),
     C("platform", "text", "平台", "Platform", ("渠道", "channel")),
     C("currency", "text", "币种", "Currency"),
@@ -30,9 +33,18 @@ STORES = _t(
 )
 
 PRODUCTS = _t(
-    "products", "商品", "Products", ("sku",),
-    C("sku", "text", "商品ID", "SKU", ("商品编码", "宝贝ID", "货号", "product id", "item id", "asin", "variant sku"),
-      required=True),
+    "products",
+    "商品",
+    "Products",
+    ("sku",),
+    C(
+        "sku",
+        "text",
+        "商品ID",
+        "SKU",
+        ("商品编码", "宝贝ID", "货号", "product id", "item id", "asin", "variant sku"),
+        required=True,
+    ),
     C("title", "text", "商品名称", "Title", ("宝贝名称", "商品标题", "product name", "name", "item name")),
     C("category", "text", "类目", "Category", ("商品类目", "叶子类目", "product type", "product category")),
     C("price", "money", "售价", "Price", ("一口价", "价格", "list price"), minimum=0),
@@ -46,9 +58,18 @@ PRODUCTS = _t(
 )
 
 ORDERS = _t(
-    "orders", "订单", "Orders", ("order_id",),
-    C("order_id", "text", "订单编号", "Order ID", ("订单号", "主订单编号", "order number", "order", "name"),
-      required=True),
+    "orders",
+    "订单",
+    "Orders",
+    ("order_id",),
+    C(
+        "order_id",
+        "text",
+        "订单编号",
+        "Order ID",
+        ("订单号", "主订单编号", "order number", "order", "name"),
+        required=True,
+    ),
     C("created_time", "timestamp", "创建时间", "Created at", ("下单时间", "订单创建时间", "created at", "order date")),
     C("paid_time", "timestamp", "付款时间", "Paid at", ("支付时间", "订单付款时间", "paid at", "payment date")),
     C("buyer_id", "text", "买家ID", "Buyer", ("买家会员名", "买家昵称", "customer id", "email", "customer")),
@@ -65,9 +86,18 @@ ORDERS = _t(
 )
 
 ORDER_LINES = _t(
-    "order_lines", "订单明细", "Order lines", ("order_id", "line_no"),
-    C("order_id", "text", "订单编号", "Order ID", ("订单号", "子订单所属主订单", "order number", "invoice"),
-      required=True),
+    "order_lines",
+    "订单明细",
+    "Order lines",
+    ("order_id", "line_no"),
+    C(
+        "order_id",
+        "text",
+        "订单编号",
+        "Order ID",
+        ("订单号", "子订单所属主订单", "order number", "invoice"),
+        required=True,
+    ),
     C("line_no", "text", "子订单编号", "Line", ("行号", "子订单号", "line item id", "order item id")),
     C("sku", "text", "商品ID", "SKU", ("商品编码", "宝贝ID", "lineitem sku", "product id", "stock code")),
     C("title", "text", "商品名称", "Title", ("宝贝标题", "lineitem name", "description")),
@@ -82,7 +112,10 @@ ORDER_LINES = _t(
 )
 
 PAYMENTS = _t(
-    "payments", "支付", "Payments", ("order_id", "payment_seq"),
+    "payments",
+    "支付",
+    "Payments",
+    ("order_id", "payment_seq"),
     C("order_id", "text", "订单编号", "Order ID", required=True),
     C("payment_seq", "int", "支付序号", "Payment sequence", ("payment sequential",), required=True),
     C("method", "text", "支付方式", "Method", ("payment type",)),
@@ -91,7 +124,10 @@ PAYMENTS = _t(
 )
 
 CUSTOMERS = _t(
-    "customers", "客户", "Customers", ("customer_id",),
+    "customers",
+    "客户",
+    "Customers",
+    ("customer_id",),
     C("customer_id", "text", "客户ID", "Customer ID", required=True),
     C("buyer_id", "text", "买家ID", "Buyer (person)", ("customer unique id",)),
     C("city", "text", "城市", "City"),
@@ -100,10 +136,19 @@ CUSTOMERS = _t(
 )
 
 TRAFFIC_DAILY = _t(
-    "traffic_daily", "流量来源日报", "Daily traffic by source", ("date", "source"),
+    "traffic_daily",
+    "流量来源日报",
+    "Daily traffic by source",
+    ("date", "source"),
     C("date", "date", "统计日期", "Date", ("日期", "day"), required=True),
-    C("source", "text", "流量来源", "Source", ("来源名称", "一级来源", "二级来源", "traffic source", "traffic type"),
-      required=True),
+    C(
+        "source",
+        "text",
+        "流量来源",
+        "Source",
+        ("来源名称", "一级来源", "二级来源", "traffic source", "traffic type"),
+        required=True,
+    ),
     C("visitors", "int", "访客数", "Visitors", ("uv", "访客", "sessions", "users"), required=True, **_count),
     C("page_views", "int", "浏览量", "Page views", ("pv",), **_count),
     C("bounce_rate", "rate", "跳失率", "Bounce rate", ("跳出率",), **_rate),
@@ -120,7 +165,10 @@ TRAFFIC_DAILY = _t(
 )
 
 PRODUCT_DAILY = _t(
-    "product_daily", "商品日报", "Daily product stats", ("date", "sku"),
+    "product_daily",
+    "商品日报",
+    "Daily product stats",
+    ("date", "sku"),
     C("date", "date", "统计日期", "Date", ("日期", "day"), required=True),
     C("sku", "text", "商品ID", "SKU", ("宝贝ID", "商品编码", "product id", "item id", "asin"), required=True),
     C("title", "text", "商品名称", "Title", ("宝贝名称",)),
@@ -138,7 +186,9 @@ PRODUCT_DAILY = _t(
 )
 
 AD_KEYWORDS = _t(
-    "ad_keywords", "推广关键词报表", "Ad keyword report",
+    "ad_keywords",
+    "推广关键词报表",
+    "Ad keyword report",
     ("date", "campaign", "ad_group", "keyword", "match_type", "search_term"),
     C("date", "date", "日期", "Date", ("统计日期",), required=True),
     C("campaign", "text", "推广计划", "Campaign", ("推广计划名称", "计划名称", "campaign name"), required=True),
@@ -159,7 +209,10 @@ AD_KEYWORDS = _t(
 )
 
 REVIEWS = _t(
-    "reviews", "评价", "Reviews", ("review_id",),
+    "reviews",
+    "评价",
+    "Reviews",
+    ("review_id",),
     C("review_id", "text", "评价ID", "Review ID", ("评论ID", "review id")),
     C("sku", "text", "商品ID", "SKU", ("宝贝ID", "product id", "clothing id", "asin")),
     C("order_id", "text", "订单编号", "Order ID"),
@@ -177,7 +230,10 @@ REVIEWS = _t(
 )
 
 INVENTORY = _t(
-    "inventory", "库存快照", "Inventory snapshots", ("date", "sku", "warehouse"),
+    "inventory",
+    "库存快照",
+    "Inventory snapshots",
+    ("date", "sku", "warehouse"),
     C("date", "date", "快照日期", "Snapshot date", ("日期", "统计日期"), required=True),
     C("sku", "text", "商品ID", "SKU", ("商品编码", "货号"), required=True),
     C("warehouse", "text", "仓库", "Warehouse", ("仓库名称", "location")),
@@ -187,7 +243,10 @@ INVENTORY = _t(
 )
 
 COMPETITOR_LISTINGS = _t(
-    "competitor_listings", "竞品快照", "Competitor listing snapshots", ("date", "competitor", "listing_id"),
+    "competitor_listings",
+    "竞品快照",
+    "Competitor listing snapshots",
+    ("date", "competitor", "listing_id"),
     C("date", "date", "日期", "Date", ("统计日期", "快照日期"), required=True),
     C("competitor", "text", "竞争店铺", "Competitor store", ("竞店", "店铺名称"), required=True),
     C("listing_id", "text", "竞品ID", "Listing ID", ("宝贝ID", "商品ID"), required=True),
@@ -200,7 +259,10 @@ COMPETITOR_LISTINGS = _t(
 )
 
 CAMPAIGNS = _t(
-    "campaigns", "活动", "Campaigns", ("campaign_id",),
+    "campaigns",
+    "活动",
+    "Campaigns",
+    ("campaign_id",),
     C("campaign_id", "text", "活动ID", "Campaign ID", ("活动编号",), required=True),
     C("name", "text", "活动名称", "Name", required=True),
     C("platform_event", "text", "平台大促", "Platform event", ("大促", "event")),
@@ -212,18 +274,23 @@ CAMPAIGNS = _t(
 )
 
 SERVICE_DAILY = _t(
-    "service_daily", "客服日报", "Customer-service stats", ("date", "agent"),
+    "service_daily",
+    "客服日报",
+    "Customer-service stats",
+    ("date", "agent"),
     C("date", "date", "日期", "Date", ("统计日期",), required=True),
     C("agent", "text", "客服", "Agent", ("旺旺", "客服昵称", "子账号"), required=True),
     C("inquiries", "int", "咨询人数", "Inquiries", ("询单人数", "接待人数"), required=True, **_count),
     C("inquirers_paid", "int", "询单付款人数", "Inquirers who paid", ("最终付款人数", "付款人数"), **_count),
     C("paid_amount", "money", "销售额", "Sales", ("客服销售额",), **_count),
-    C("response_seconds", "number", "平均响应时间(秒)", "Average response (s)", ("平均响应时间", "响应时间"),
-      **_count),
+    C("response_seconds", "number", "平均响应时间(秒)", "Average response (s)", ("平均响应时间", "响应时间"), **_count),
 )
 
 SESSIONS = _t(
-    "sessions", "访问会话", "Sessions", ("session_id",),
+    "sessions",
+    "访问会话",
+    "Sessions",
+    ("session_id",),
     C("session_id", "text", "会话ID", "Session ID"),
     C("date", "date", "日期", "Date"),
     C("month", "int", "月份", "Month", minimum=1, maximum=12),
@@ -237,20 +304,36 @@ SESSIONS = _t(
     C("weekend", "bool", "周末", "Weekend"),
     synthetic=SyntheticKey(
         "session_id",
-        ("date", "month", "source", "visitor_type", "page_views", "duration_seconds", "bounce_rate", "exit_rate",
-         "purchased", "weekend"),
+        (
+            "date",
+            "month",
+            "source",
+            "visitor_type",
+            "page_views",
+            "duration_seconds",
+            "bounce_rate",
+            "exit_rate",
+            "purchased",
+            "weekend",
+        ),
     ),
 )
 
 CATEGORIES = _t(
-    "categories", "类目", "Categories", ("category",),
+    "categories",
+    "类目",
+    "Categories",
+    ("category",),
     C("category", "text", "类目", "Category", required=True),
     C("label_en", "text", "英文名", "English name"),
     C("label_zh", "text", "中文名", "Chinese name"),
 )
 
 TARGETS = _t(
-    "targets", "月度目标", "Monthly targets", ("month",),
+    "targets",
+    "月度目标",
+    "Monthly targets",
+    ("month",),
     C("month", "text", "月份", "Month (YYYY-MM)", ("目标月份",), required=True),
     C("gmv_target", "money", "销售目标", "GMV target", ("目标销售额", "gmv"), required=True, minimum=0),
 )
@@ -258,7 +341,22 @@ TARGETS = _t(
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
-        STORES, PRODUCTS, ORDERS, ORDER_LINES, PAYMENTS, CUSTOMERS, TRAFFIC_DAILY, PRODUCT_DAILY, AD_KEYWORDS,
-        REVIEWS, INVENTORY, COMPETITOR_LISTINGS, CAMPAIGNS, SERVICE_DAILY, SESSIONS, CATEGORIES, TARGETS,
+        STORES,
+        PRODUCTS,
+        ORDERS,
+        ORDER_LINES,
+        PAYMENTS,
+        CUSTOMERS,
+        TRAFFIC_DAILY,
+        PRODUCT_DAILY,
+        AD_KEYWORDS,
+        REVIEWS,
+        INVENTORY,
+        COMPETITOR_LISTINGS,
+        CAMPAIGNS,
+        SERVICE_DAILY,
+        SESSIONS,
+        CATEGORIES,
+        TARGETS,
     )
 }

@@ -21,8 +21,7 @@ def import_file(
     force: bool = False,
     progress: Progress | None = None,
 ) -> ImportResult:
-    batch = stage_file(Path(path), ws.tmp_dir, store_id=store_id, format_name=format_name, tz=tz,
-                       progress=progress)
+    batch = stage_file(Path(path), ws.tmp_dir, store_id=store_id, format_name=format_name, tz=tz, progress=progress)
     try:
         return merge_batch(ws, batch, force=force)
     finally:

@@ -53,8 +53,16 @@ def merge_batch(ws: Workspace, batch: Batch, *, force: bool = False) -> ImportRe
     previous = already_imported(ws, src.sha256, batch.store_id, batch.format)
     rows_by_table = {t.table: t.rows for t in batch.tables}
     if previous is not None and not force:
-        return ImportResult(str(src.path), src.sha256, batch.format, batch.store_id, "unchanged", previous,
-                            batch.rows_read, rows_by_table)
+        return ImportResult(
+            str(src.path),
+            src.sha256,
+            batch.format,
+            batch.store_id,
+            "unchanged",
+            previous,
+            batch.rows_read,
+            rows_by_table,
+        )
     raw = ws.keep_raw(src.path, src.sha256, src.suffix)
     con = ws.con
     con.execute("BEGIN TRANSACTION")
@@ -65,17 +73,27 @@ def merge_batch(ws: Workspace, batch: Batch, *, force: bool = False) -> ImportRe
         _ensure_stores(ws, batch, import_id)
         con.execute(
             "INSERT INTO _imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [import_id, src.sha256, src.name, batch.format, batch.store_id, batch.rows_read,
-             json.dumps(rows_by_table, sort_keys=True), str(raw), datetime.now().replace(microsecond=0),
-             __version__],
+            [
+                import_id,
+                src.sha256,
+                src.name,
+                batch.format,
+                batch.store_id,
+                batch.rows_read,
+                json.dumps(rows_by_table, sort_keys=True),
+                str(raw),
+                datetime.now().replace(microsecond=0),
+                __version__,
+            ],
         )
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     log.info("imported %s as #%s (%s)", src.name, import_id, rows_by_table)
-    return ImportResult(str(src.path), src.sha256, batch.format, batch.store_id, "imported", import_id,
-                        batch.rows_read, rows_by_table)
+    return ImportResult(
+        str(src.path), src.sha256, batch.format, batch.store_id, "imported", import_id, batch.rows_read, rows_by_table
+    )
 
 
 def _merge_table(ws: Workspace, name: str, parquet: str, import_id: int) -> None:
@@ -96,7 +114,7 @@ def _ensure_stores(ws: Workspace, batch: Batch, import_id: int) -> None:
     platform = batch.format.split(":")[0]
     ws.con.execute(
         f"""INSERT INTO stores (store_id, name, platform, _import_id)
-            SELECT s.store_id, s.store_id, ?, ? FROM ({' UNION '.join(sources)}) s
+            SELECT s.store_id, s.store_id, ?, ? FROM ({" UNION ".join(sources)}) s
             WHERE s.store_id NOT IN (SELECT store_id FROM stores)""",
         [platform, import_id],
     )

@@ -38,15 +38,12 @@ class Status:
 def workspace_status(ws: Workspace) -> Status:
     tables: dict[str, dict[str, int]] = {}
     for name in TABLES:
-        rows = ws.con.execute(
-            f'SELECT store_id, count(*) FROM "{name}" GROUP BY store_id ORDER BY store_id').fetchall()
+        rows = ws.con.execute(f'SELECT store_id, count(*) FROM "{name}" GROUP BY store_id ORDER BY store_id').fetchall()
         if rows:
             tables[name] = {store: n for store, n in rows}
     ledger = ws.con.execute(
         "SELECT import_id, file_name, sha256, format, store_id, rows_read, rows_by_table, "
         "strftime(imported_at, '%Y-%m-%d %H:%M:%S') FROM _imports ORDER BY import_id"
     ).fetchall()
-    entries = tuple(
-        LedgerEntry(i, f, s, fmt, st, n, json.loads(rbt), at) for i, f, s, fmt, st, n, rbt, at in ledger
-    )
+    entries = tuple(LedgerEntry(i, f, s, fmt, st, n, json.loads(rbt), at) for i, f, s, fmt, st, n, rbt, at in ledger)
     return Status(workspace=str(ws.root), tables=tables, imports=entries)

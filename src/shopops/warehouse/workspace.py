@@ -61,8 +61,9 @@ def table_ddl(name: str) -> str:
 
 
 class Workspace:
-    def __init__(self, root: str | os.PathLike[str] | None = None, *, create: bool = True,
-                 read_only: bool = False) -> None:
+    def __init__(
+        self, root: str | os.PathLike[str] | None = None, *, create: bool = True, read_only: bool = False
+    ) -> None:
         self.root = workspace_path(root)
         self.db_path = self.root / DB_NAME
         self.raw_dir = self.root / "raw"
@@ -99,8 +100,12 @@ class Workspace:
 
     def _add_missing_columns(self, name: str) -> None:
         """Columns added to the catalog after a workspace was made are added, empty, on open."""
-        have = {r[0] for r in self.con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [name]).fetchall()}
+        have = {
+            r[0]
+            for r in self.con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [name]
+            ).fetchall()
+        }
         for col in TABLES[name].columns:
             if col.name not in have:
                 log.info("adding column %s.%s", name, col.name)
@@ -122,6 +127,7 @@ class Workspace:
     def __enter__(self) -> Workspace:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()

@@ -18,6 +18,14 @@ from shopops.ingest.formats.base import (
 
 BUILTIN_MODULES = (
     "canonical",
+    "sycm",  # 生意参谋 traffic-by-source and product-effect exports
+    "ztc",  # 直通车 / 万相台 keyword reports
+    "shopify",
+    "amazon",
+    "olist",
+    "uci",  # UCI Online Retail rows, UCI online shoppers sessions
+    "taobao",  # Tianchi UserBehavior pv/fav/cart/buy
+    "review_corpora",  # Chinese review corpus, women's clothing reviews
 )
 
 _loaded = False
@@ -33,6 +41,14 @@ def load_builtins() -> None:
 
 
 __all__ = [
-    "FORMATS", "Field", "Format", "detect", "fields_from_table", "formats", "get_format", "header_score",
-    "load_builtins", "register",
+    "FORMATS",
+    "Field",
+    "Format",
+    "detect",
+    "fields_from_table",
+    "formats",
+    "get_format",
+    "header_score",
+    "load_builtins",
+    "register",
 ]

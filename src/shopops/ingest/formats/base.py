@@ -134,8 +134,9 @@ def detect(file: str, headers: tuple[str, ...]) -> Format:
     return formats()[best[2]]
 
 
-def fields_from_table(table: Table, extra: Mapping[str, Iterable[str]] | None = None,
-                      required: Callable[[str], bool] | None = None) -> tuple[Field, ...]:
+def fields_from_table(
+    table: Table, extra: Mapping[str, Iterable[str]] | None = None, required: Callable[[str], bool] | None = None
+) -> tuple[Field, ...]:
     """Fields that read a canonical table's own columns (its headers plus ``extra`` aliases)."""
     extra = extra or {}
     out = []

@@ -1,76 +1,18 @@
-"""The ``shopops`` command line: the outer edge, where errors become one clear line and an exit code."""
+"""Commands of the ingest and warehouse stages: import, status, formats."""
 
 from __future__ import annotations
 
-import json
-import logging
-import os
 import sys
 from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table as RichTable
 
-from shopops import __version__
+from shopops.cli import _dump, app, err, handles_errors, out, state
 from shopops.errors import ShopopsError
-
-app = typer.Typer(
-    help="shopops — the operations cockpit for online shops (电商运营).",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class _State:
-    workspace: str | None = None
-    json_errors: bool = False
-
-
-state = _State()
-
-
-def handles_errors(func: F) -> F:
-    """Turn a ShopopsError into one line (or a JSON object) and its exit code; never a traceback."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except ShopopsError as exc:
-            if kwargs.get("as_json") or state.json_errors:
-                print(json.dumps({"ok": False, "error": exc.to_dict()}, ensure_ascii=False, default=str))
-            else:
-                err.print(f"[bold red]error:[/] {exc.message()}", soft_wrap=True, markup=True)
-            raise typer.Exit(exc.exit_code) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-@app.callback()
-def main_options(
-    workspace: Annotated[str | None, typer.Option(
-        "--workspace", "-w", help="Workspace folder (default: $SHOPOPS_WORKSPACE or ./shopops-data).")] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="Message language: en or zh.")] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens.")] = False,
-) -> None:
-    state.workspace = workspace
-    if lang:
-        os.environ["SHOPOPS_LANG"] = lang
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-
-
-def _dump(payload: Any) -> None:
-    print(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
 
 
 @app.command("import")
@@ -78,7 +20,9 @@ def _dump(payload: Any) -> None:
 def import_cmd(
     paths: Annotated[list[Path], typer.Argument(help="Export files: CSV (UTF-8/GBK, optionally .gz) or .xlsx.")],
     store: Annotated[str | None, typer.Option("--store", "-s", help="Store id for files without one.")] = None,
-    format_name: Annotated[str | None, typer.Option("--format", "-f", help="Skip detection; see 'shopops formats'.")] = None,
+    format_name: Annotated[
+        str | None, typer.Option("--format", "-f", help="Skip detection; see 'shopops formats'.")
+    ] = None,
     tz: Annotated[str | None, typer.Option("--tz", help="Time zone of Unix timestamps, e.g. Asia/Shanghai.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Merge again even if this exact file was imported.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
@@ -92,8 +36,9 @@ def import_cmd(
         for path in paths:
             try:
                 with _progress(path, quiet=as_json) as tick:
-                    result = import_file(ws, path, store_id=store, format_name=format_name, tz=tz, force=force,
-                                         progress=tick)
+                    result = import_file(
+                        ws, path, store_id=store, format_name=format_name, tz=tz, force=force, progress=tick
+                    )
             except ShopopsError as exc:
                 if not as_json:
                     err.print(f"[bold red]error:[/] {exc.message()}", soft_wrap=True)
@@ -104,8 +49,10 @@ def import_cmd(
             if not as_json:
                 rows = ", ".join(f"{t} {n:,}" for t, n in result.rows_by_table.items())
                 verb = "imported" if result.status == "imported" else "unchanged (already imported)"
-                out.print(f"[green]✓[/] {path.name}: {verb} as #{result.import_id} "
-                          f"[dim]{result.format}, store {result.store_id}[/] — {rows}")
+                out.print(
+                    f"[green]✓[/] {path.name}: {verb} as #{result.import_id} "
+                    f"[dim]{result.format}, store {result.store_id}[/] — {rows}"
+                )
     if as_json:
         _dump(results)
     if failed is not None:
@@ -118,8 +65,14 @@ class _progress:
     def __init__(self, path: Path, quiet: bool) -> None:
         size = path.stat().st_size if path.is_file() else 0
         self.enabled = not quiet and size > 8 * 2**20 and sys.stderr.isatty()
-        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-                            console=err, transient=True)
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+        )
         self.task = self.bar.add_task(f"importing {path.name}", total=size) if self.enabled else None
 
     def __enter__(self) -> Callable[[int, int], None] | None:
@@ -153,8 +106,9 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Print as JSON."
     out.print(tables if st.tables else "[dim]no rows yet[/]")
     ledger = RichTable("#", "file", "format", "store", "rows", "sha256", "imported at", box=None)
     for e in st.imports:
-        ledger.add_row(str(e.import_id), e.file_name, e.format, e.store_id, f"{e.rows_read:,}", e.sha256[:12],
-                       e.imported_at)
+        ledger.add_row(
+            str(e.import_id), e.file_name, e.format, e.store_id, f"{e.rows_read:,}", e.sha256[:12], e.imported_at
+        )
     out.print("\n[bold]imports[/]")
     out.print(ledger if st.imports else "[dim]none[/]")
 
@@ -171,11 +125,22 @@ def formats(
 
     chosen = [get_format(name)] if name else sorted(registry().values(), key=lambda f: f.name)
     if as_json:
-        _dump([{
-            "name": f.name, "zh": f.zh, "en": f.en, "platform": f.platform, "tables": list(f.tables),
-            "fields": [{"name": fl.name, "type": fl.type, "required": fl.required, "headers": list(fl.headers)}
-                       for fl in f.fields],
-        } for f in chosen])
+        _dump(
+            [
+                {
+                    "name": f.name,
+                    "zh": f.zh,
+                    "en": f.en,
+                    "platform": f.platform,
+                    "tables": list(f.tables),
+                    "fields": [
+                        {"name": fl.name, "type": fl.type, "required": fl.required, "headers": list(fl.headers)}
+                        for fl in f.fields
+                    ],
+                }
+                for f in chosen
+            ]
+        )
         return
     for f in chosen:
         out.print(f"[bold]{f.name}[/]  {f.zh} / {f.en}  [dim]→ {', '.join(f.tables)}[/]")
@@ -185,17 +150,3 @@ def formats(
                 out.print(f"   {mark} {fl.name:<22} {fl.type:<9} {' | '.join(fl.headers)}", soft_wrap=True)
     if not name:
         out.print("\n[dim]* required.  'shopops formats NAME' lists a format's headers in full.[/]")
-
-
-@app.command()
-def version() -> None:
-    """Print the shopops version."""
-    out.print(__version__)
-
-
-def main() -> None:
-    app()
-
-
-if __name__ == "__main__":
-    main()

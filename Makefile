@@ -1,0 +1,37 @@
+# Task runner. The README's Quick start uses `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export TMPDIR ?= /tmp
+
+.PHONY: setup demo test test-fast bench lint fmt clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+demo: setup  ## simulate a 90-day shop, import it, print the morning report
+	$(VENV)/bin/shopops --workspace $(or $(SHOPOPS_WORKSPACE),./shopops-data) demo
+
+test: setup  ## the whole suite, as CI runs it
+	$(PY) -m pytest -q -p no:cacheprovider
+
+test-fast: setup
+	$(PY) -m pytest -q -p no:cacheprovider -m "not slow"
+
+bench: setup  ## benchmarks print ratios against baselines measured in the same run
+	$(PY) bench/import_memory.py
+
+lint: setup
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+
+fmt: setup
+	$(VENV)/bin/ruff format src tests bench
+	$(VENV)/bin/ruff check --fix src tests bench
+
+clean:
+	rm -rf $(VENV) shopops-data .pytest_cache build *.egg-info

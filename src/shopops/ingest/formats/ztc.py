@@ -1,0 +1,1 @@
+"""(to be filled in: registers its formats on import)."""
