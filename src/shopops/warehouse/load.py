@@ -17,6 +17,7 @@ from typing import Literal
 
 from shopops import __version__
 from shopops.ingest import Batch
+from shopops.ingest.formats import get_format
 from shopops.schema import TABLES
 from shopops.warehouse.workspace import Workspace
 
@@ -111,7 +112,7 @@ def _ensure_stores(ws: Workspace, batch: Batch, import_id: int) -> None:
     sources = [f"SELECT DISTINCT store_id FROM read_parquet('{t.path}')" for t in batch.tables if t.rows]
     if not sources:
         return
-    platform = batch.format.split(":")[0]
+    platform = get_format(batch.format).platform
     ws.con.execute(
         f"""INSERT INTO stores (store_id, name, platform, _import_id)
             SELECT s.store_id, s.store_id, ?, ? FROM ({" UNION ".join(sources)}) s
