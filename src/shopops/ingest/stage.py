@@ -59,15 +59,8 @@ def lit(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def stage_file(
-    path: Path,
-    workdir: Path,
-    *,
-    store_id: str | None = None,
-    format_name: str | None = None,
-    tz: str | None = None,
-    progress: Progress | None = None,
-) -> Batch:
+def recognise(path: Path, format_name: str | None = None) -> tuple[SourceFile, Format]:
+    """Inspect a file and settle its format (detected, or the one asked for) — cheap: no row is parsed yet."""
     src = inspect(path, header_score)
     fmt = get_format(format_name) if format_name else detect(str(path), src.headers)
     missing = fmt.missing(src.headers)
@@ -79,6 +72,20 @@ def stage_file(
             accepted={f.name: list(f.headers) for f in missing},
             found=[h for h in src.headers if h],
         )
+    return src, fmt
+
+
+def stage_file(
+    path: Path,
+    workdir: Path,
+    *,
+    store_id: str | None = None,
+    format_name: str | None = None,
+    tz: str | None = None,
+    progress: Progress | None = None,
+    recognised: tuple[SourceFile, Format] | None = None,
+) -> Batch:
+    src, fmt = recognised or recognise(path, format_name)
     workdir.mkdir(parents=True, exist_ok=True)
     scratch = workdir / f"stage-{os.getpid()}-{uuid.uuid4().hex[:8]}.duckdb"
     con = duckdb.connect(str(scratch))

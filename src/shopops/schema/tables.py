@@ -83,6 +83,8 @@ ORDERS = _t(
     C("channel", "text", "渠道来源", "Channel", ("订单来源", "source", "source name")),
     C("delivered_time", "timestamp", "签收时间", "Delivered at", ("确认收货时间", "delivered at")),
     C("promised_delivery_time", "timestamp", "承诺送达时间", "Promised delivery", ("estimated delivery",)),
+    C("shipped_time", "timestamp", "发货时间", "Shipped at", ("shipped at",)),
+    C("country", "text", "收货国家", "Ship-to country", ("shipping country",)),
 )
 
 ORDER_LINES = _t(

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from shopops.ingest import stage_file
+from shopops.ingest import recognise, stage_file
 from shopops.ingest.read import Progress
-from shopops.warehouse.load import ImportResult, merge_batch
+from shopops.ingest.stage import DEFAULT_STORE
+from shopops.warehouse.load import ImportResult, already_imported, merge_batch, unchanged_result
 from shopops.warehouse.workspace import Workspace
 
 
@@ -21,7 +22,14 @@ def import_file(
     force: bool = False,
     progress: Progress | None = None,
 ) -> ImportResult:
-    batch = stage_file(Path(path), ws.tmp_dir, store_id=store_id, format_name=format_name, tz=tz, progress=progress)
+    recognised = recognise(Path(path), format_name)
+    src, fmt = recognised
+    if not force:
+        # The same bytes, format and store were merged before: say so without staging the file again.
+        previous = already_imported(ws, src.sha256, store_id or DEFAULT_STORE, fmt.name)
+        if previous is not None:
+            return unchanged_result(ws, previous, str(path))
+    batch = stage_file(Path(path), ws.tmp_dir, store_id=store_id, tz=tz, progress=progress, recognised=recognised)
     try:
         return merge_batch(ws, batch, force=force)
     finally:

@@ -49,6 +49,14 @@ def already_imported(ws: Workspace, sha256: str, store_id: str, fmt: str) -> int
     return row[0][0] if row and row[0][0] is not None else None
 
 
+def unchanged_result(ws: Workspace, import_id: int, file: str) -> ImportResult:
+    """What an import that changed nothing reports: the ledger entry it matched."""
+    sha, fmt, store, rows_read, rows_by_table = ws.con.execute(
+        "SELECT sha256, format, store_id, rows_read, rows_by_table FROM _imports WHERE import_id = ?", [import_id]
+    ).fetchall()[0]
+    return ImportResult(file, sha, fmt, store, "unchanged", import_id, rows_read, json.loads(rows_by_table))
+
+
 def merge_batch(ws: Workspace, batch: Batch, *, force: bool = False) -> ImportResult:
     src = batch.source
     previous = already_imported(ws, src.sha256, batch.store_id, batch.format)

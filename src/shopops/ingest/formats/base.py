@@ -65,7 +65,9 @@ class Format:
 
     def match(self, headers: Iterable[str]) -> dict[str, int]:
         """Field name → column index, for the fields whose headers appear in ``headers``."""
-        index = {normalise_header(h): i for i, h in enumerate(headers) if normalise_header(h)}
+        index: dict[str, int] = {}
+        for i, h in enumerate(headers):
+            index.setdefault(normalise_header(h), i)  # "" is the first unnamed column (a pandas index)
         found: dict[str, int] = {}
         for f in self.fields:
             for h in f.headers:
@@ -106,7 +108,8 @@ def get_format(name: str) -> Format:
 
 
 def known_headers() -> frozenset[str]:
-    return frozenset(normalise_header(h) for f in formats().values() for fld in f.fields for h in fld.headers)
+    every = (normalise_header(h) for f in formats().values() for fld in f.fields for h in fld.headers)
+    return frozenset(h for h in every if h)  # a blank cell never makes a row look like a header
 
 
 def header_score(row: list[str]) -> int:
