@@ -24,6 +24,7 @@ test-fast: setup
 
 bench: setup  ## benchmarks print ratios against baselines measured in the same run
 	$(PY) bench/import_memory.py
+	$(PY) bench/morning_report.py
 
 lint: setup
 	$(VENV)/bin/ruff check src tests bench

@@ -1,0 +1,1 @@
+"""Reports at the edge: the morning report (``daily``), built once from the metric layer, rendered many ways."""
