@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export TMPDIR ?= /tmp
 
-.PHONY: setup demo test test-fast bench lint fmt clean
+.PHONY: setup browser demo test test-fast bench lint fmt clean
 
 setup: $(VENV)/.installed
 
@@ -16,10 +16,16 @@ $(VENV)/.installed: pyproject.toml
 demo: setup  ## simulate a 90-day shop, import it, print the morning report
 	$(VENV)/bin/shopops --workspace $(or $(SHOPOPS_WORKSPACE),./shopops-data) demo
 
-test: setup  ## the whole suite, as CI runs it
+# Browser tests drive Debian's chromium (Playwright's own browser download is not possible here); CJK fonts so
+# Chinese renders. Installed once, as root, when missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi wqy || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null)
+
+test: setup browser  ## the whole suite, as CI runs it
 	$(PY) -m pytest -q -p no:cacheprovider
 
-test-fast: setup
+test-fast: setup browser
 	$(PY) -m pytest -q -p no:cacheprovider -m "not slow"
 
 bench: setup  ## benchmarks print ratios against baselines measured in the same run
