@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parent.parent
 
 UPDATE = os.environ.get("SHOPOPS_UPDATE_SNAPSHOTS") == "1"
 

@@ -173,4 +173,17 @@ def _days_of_cover(d, w, k):
     )
 
 
+def sv(fn):
+    return lambda d, w, k: fn(w(d["service_daily"]), k)
+
+
+ORACLES.update(
+    {
+        "product_buyers": pr(lambda p, k: ssum(p, k, p.buyers)),
+        "product_revenue_per_buyer": pr(lambda p, k: ratio(ssum(p, k, p.gmv), ssum(p, k, p.buyers))),
+        "traffic_roas": tr(lambda t, k: ratio(gmv(t, k), ssum(t, k, t.cost))),
+        "inquiries": sv(lambda s, k: ssum(s, k, s.inquiries)),
+        "inquiry_conversion_rate": sv(lambda s, k: ratio(ssum(s, k, s.inquirers_paid), ssum(s, k, s.inquiries))),
+    }
+)
 ORACLES.update({"tacos": _tacos, "order_conversion_rate": _order_conversion, "stock_days_of_cover": _days_of_cover})

@@ -28,6 +28,7 @@ TABLE_ORDER = (
     "reviews",
     "inventory",
     "targets",
+    "service_daily",
 )
 
 
@@ -154,6 +155,7 @@ def build_frames(seed: int = 7) -> dict[str, pd.DataFrame]:
         ]
     )
     return {
+        "service_daily": _service(seed),
         "traffic_daily": pd.DataFrame(traffic),
         "orders": pd.DataFrame(orders),
         "product_daily": pd.DataFrame(products),
@@ -162,6 +164,26 @@ def build_frames(seed: int = 7) -> dict[str, pd.DataFrame]:
         "inventory": pd.DataFrame(stock),
         "targets": targets,
     }
+
+
+def _service(seed: int) -> pd.DataFrame:
+    """客服 stats for s1 only (s2 exports none), two agents, one day with no inquiries; its own random stream."""
+    rng = np.random.default_rng(seed + 1000)
+    rows = []
+    for day in DAYS:
+        for agent in ("小美", "阿杰"):
+            asked = 0 if day == dt.date(2024, 5, 1) else int(rng.poisson(40))
+            rows.append(
+                {
+                    "store_id": "s1",
+                    "date": day.isoformat(),
+                    "agent": agent,
+                    "inquiries": asked,
+                    "inquirers_paid": int(rng.binomial(asked, 0.35)) if asked else 0,
+                    "paid_amount": _money(rng.random() * 5000),
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 def write_csvs(folder: Path, frames: dict[str, pd.DataFrame] | None = None) -> dict[str, Path]:

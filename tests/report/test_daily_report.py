@@ -127,6 +127,7 @@ def test_report_is_the_same_on_clickhouse(ro_con):
         "inventory",
         "targets",
         "campaigns",
+        "service_daily",
     ]
     try:
         for name in names:

@@ -83,7 +83,7 @@ def version() -> None:
     out.print(__version__)
 
 
-COMMAND_MODULES = ("ingest", "simulate", "metrics", "report")
+COMMAND_MODULES = ("ingest", "simulate", "metrics", "report", "web", "schedule", "diagnose")
 
 
 def _load_commands() -> None:

@@ -124,6 +124,9 @@ MEASURES: dict[str, Measure] = {
         _m("negative_reviews", "reviews", "count", where="is_negative"),
         # inventory snapshots
         _m("on_hand", "inventory", "last_sum", "on_hand"),
+        # service_daily — 客服 inquiries
+        _m("inquiries", "service", "sum", "inquiries"),
+        _m("inquirers_paid", "service", "sum", "inquirers_paid"),
     )
 }
 
@@ -157,6 +160,8 @@ CATALOG: dict[str, Metric] = {
         _ratio("order_conversion_rate", "订单转化率", "Order conversion rate", "paid orders ÷ visitors (sessions)", "rate", "higher", "orders", "visitors", variant="Shopify/Amazon (orders ÷ sessions)"),
         _ratio("aov", "笔单价", "AOV (per order)", "order GMV ÷ paid orders", "money", "higher", "order_gmv", "orders"),
         _ratio("revenue_per_buyer", "客单价", "Revenue per buyer (客单价)", "GMV ÷ paying buyers", "money", "higher", "gmv", "paid_buyers", variant="Chinese platforms (客单价)"),
+        _simple("product_buyers", "商品支付买家数", "Product buyers", "Σ paying buyers by product (product_daily)", "count", "higher"),
+        _ratio("product_revenue_per_buyer", "商品客单价", "Product revenue per buyer", "product GMV ÷ product buyers (主打款客单价 at sku grain)", "money", "higher", "product_gmv", "product_buyers"),
         _ratio("uv_value", "UV价值", "Value per visitor", "GMV ÷ visitors", "money", "higher", "gmv", "visitors"),
         _simple("new_buyers", "新买家数", "New buyers", "distinct buyers whose first paid order ever is in the period", "count", "higher"),
         _simple("returning_buyers", "老买家数", "Returning buyers", "distinct buyers with a paid order in the period that is not their first", "count", "higher"),
@@ -173,11 +178,14 @@ CATALOG: dict[str, Metric] = {
         _ratio("acos", "ACoS", "ACoS", "ad cost ÷ ad GMV", "rate", "lower", "ad_cost", "ad_gmv", variant="Amazon"),
         _ratio("tacos", "TACoS", "TACoS", "ad cost ÷ total GMV", "rate", "lower", "ad_cost", "gmv", variant="Amazon"),
         _simple("paid_traffic_cost", "付费流量花费", "Paid traffic cost", "Σ cost by traffic source (traffic_daily)", "money", "neutral", "traffic_cost"),
+        _ratio("traffic_roas", "来源投产比", "ROAS by traffic source", "GMV ÷ cost by traffic source (traffic_daily; 淘宝客 commission, 直通车 spend)", "ratio", "higher", "gmv", "traffic_cost"),
         _ratio("paid_traffic_share", "付费流量占比", "Paid share of traffic", "visitors from paid sources ÷ visitors", "rate", "neutral", "paid_visitors", "visitors"),
         _ratio("paid_sales_share", "付费成交占比", "Paid share of sales", "GMV from paid sources ÷ GMV", "rate", "neutral", "paid_gmv", "gmv"),
         _ratio("refund_rate", "退款率", "Refund rate", "refunds ÷ order GMV", "rate", "lower", "refunds", "order_gmv"),
         _ratio("avg_rating", "平均评分", "Average rating", "Σ rating ÷ rated reviews", "stars", "higher", "rating_sum", "rated_reviews"),
         _ratio("negative_review_share", "差评率", "Negative-review share", "reviews rated ≤ 2 ÷ rated reviews", "rate", "lower", "negative_reviews", "rated_reviews"),
+        _simple("inquiries", "咨询人数", "Inquiries", "Σ shoppers who asked customer service (service_daily, all agents)", "count", "higher"),
+        _ratio("inquiry_conversion_rate", "询单转化率", "Inquiry conversion rate", "inquirers who paid ÷ inquiries", "rate", "higher", "inquirers_paid", "inquiries"),
         _ratio("stock_days_of_cover", "库存可售天数", "Stock days of cover", "on hand at the last snapshot ÷ (units sold ÷ days with sales data)", "days", "neutral", "on_hand", "units", per_day=True),
     )
 }  # fmt: skip

@@ -97,6 +97,10 @@ def _inventory(t: ir.Table) -> ir.Table:
     return t
 
 
+def _service(t: ir.Table) -> ir.Table:
+    return t
+
+
 FACTS: dict[str, Fact] = {
     f.name: f
     for f in (
@@ -109,5 +113,6 @@ FACTS: dict[str, Fact] = {
         Fact("ads", "ad_keywords", ("date", "sku", "campaign", "keyword"), _ads),
         Fact("reviews", "reviews", ("date", "sku"), _reviews),
         Fact("inventory", "inventory", ("date", "sku"), _inventory, semi_additive=True),
+        Fact("service", "service_daily", ("date",), _service),  # 客服: per agent, summed over agents
     )
 }
