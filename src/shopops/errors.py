@@ -37,7 +37,11 @@ class ShopopsError(Exception):
 
     def message(self, lang: Lang | None = None) -> str:
         template = self.zh if (lang or current_lang()) == "zh" else self.en
-        return template.format(**self.attrs)
+        try:
+            return template.format(**self.attrs)
+        except (KeyError, IndexError, ValueError):
+            # A raise site that forgot an attribute must still produce the error, not a KeyError.
+            return f"{template} {self.attrs}"
 
     def to_dict(self) -> dict[str, Any]:
         payload = {k: v for k, v in self.attrs.items() if _jsonable(v)}
