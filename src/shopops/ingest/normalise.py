@@ -54,17 +54,22 @@ _EMPTY = ", ".join("'" + m + "'" for m in EMPTY_MARKERS)
 
 # Order matters: later macros call earlier ones.
 MACROS: tuple[str, ...] = (
-    # Trim ASCII, no-break and ideographic spaces; map the empty markers to NULL.
+    # Trim ASCII, no-break and ideographic spaces; map the empty markers to NULL. Most cells have nothing to trim:
+    # looking at the first and last character first skips the regex for them (a quarter of an import's parsing).
     r"""so_clean(x) AS (list_transform(
-        [regexp_replace(CAST(x AS VARCHAR), '^[\s\x{00a0}\x{3000}]+|[\s\x{00a0}\x{3000}]+$', '', 'g')],
+        [CASE WHEN unicode(x) > 32 AND unicode(right(x, 1)) > 32
+                   AND unicode(x) NOT IN (160, 12288) AND unicode(right(x, 1)) NOT IN (160, 12288)
+              THEN CAST(x AS VARCHAR)
+              ELSE regexp_replace(CAST(x AS VARCHAR), '^[\s\x{00a0}\x{3000}]+|[\s\x{00a0}\x{3000}]+$', '', 'g') END],
         lambda s: CASE WHEN lower(s) IN ("""
     + _EMPTY
     + r""") THEN NULL ELSE s END)[1])""",
     # Drop currency marks, thousands separators and inner spaces; (123) is -123 as accountants write it.
-    r"""so_numtext(x) AS (
+    r"""so_numtext_c(c) AS (
         regexp_replace(
-            regexp_replace(so_clean(x), '[¥￥$€£,，\s\x{00a0}\x{3000}]|RMB|CNY|USD|BRL|R\$|GBP|EUR|元', '', 'g'),
+            regexp_replace(c, '[¥￥$€£,，\s\x{00a0}\x{3000}]|RMB|CNY|USD|BRL|R\$|GBP|EUR|元', '', 'g'),
             '^\((.*)\)$', '-\1'))""",
+    r"""so_numtext(x) AS (so_numtext_c(so_clean(x)))""",
     # A macro's argument is copied wherever its body uses it, so each typed macro below binds its cleaned text once
     # with a one-element list_transform (DuckDB has no LET). Nesting so_numtext(x) in every branch instead grew a
     # traffic file's SELECT to tens of thousands of expression nodes: seconds to plan and ~250 MB of vectors.
@@ -83,14 +88,19 @@ MACROS: tuple[str, ...] = (
     r"""so_money_d(d) AS (CASE WHEN abs(d) < 9999999999999999.995 THEN CAST(d AS DECIMAL(18,2)) END)""",
     r"""so_unit(x) AS (list_transform([so_numtext(x)], lambda t: so_unit_t(t))[1])""",
     r"""so_decimal(x) AS (list_transform([so_numtext(x)], lambda t: so_decimal_t(t))[1])""",
-    r"""so_number(x) AS (list_transform([so_numtext(x)], lambda t: so_number_t(t))[1])""",
-    # Fast paths for the common spellings (plain digits; amounts without 万): a DECIMAL(28,10) → (18,2) cast is
-    # 128-bit division, three times slower than reading the text straight into DECIMAL(18,2) (same rounding).
-    r"""so_int(x) AS (list_transform([so_numtext(x)], lambda t:
-        CASE WHEN regexp_full_match(t, '[+-]?\d{1,18}') THEN CAST(t AS BIGINT)
-             ELSE so_int_d(so_decimal_t(t)) END)[1])""",
-    r"""so_money(x) AS (list_transform([so_numtext(x)], lambda t:
-        CASE WHEN so_unit_t(t) = 1 THEN TRY_CAST(t AS DECIMAL(18,2)) ELSE so_money_d(so_decimal_t(t)) END)[1])""",
+    # Fast paths first: a plain number (the common spelling) is cast straight from the cleaned text (c); only the
+    # rest goes through so_numtext's regexes. A DECIMAL(28,10) → (18,2) cast is 128-bit division, three times
+    # slower than reading text straight into DECIMAL(18,2), which rounds the same way.
+    r"""so_number(x) AS (list_transform([so_clean(x)], lambda c:
+        coalesce(so_finite(TRY_CAST(c AS DOUBLE)),
+                 list_transform([so_numtext_c(c)], lambda t: so_number_t(t))[1]))[1])""",
+    r"""so_int(x) AS (list_transform([so_clean(x)], lambda c:
+        CASE WHEN regexp_full_match(c, '[+-]?\d{1,18}') THEN CAST(c AS BIGINT)
+             ELSE list_transform([so_numtext_c(c)], lambda t: so_int_d(so_decimal_t(t)))[1] END)[1])""",
+    r"""so_money(x) AS (list_transform([so_clean(x)], lambda c:
+        coalesce(TRY_CAST(c AS DECIMAL(18,2)), list_transform([so_numtext_c(c)], lambda t:
+            CASE WHEN so_unit_t(t) = 1 THEN TRY_CAST(t AS DECIMAL(18,2))
+                 ELSE so_money_d(so_decimal_t(t)) END)[1]))[1])""",
     r"""so_rate(x) AS (list_transform([so_numtext(x)], lambda t:
         CASE WHEN t LIKE '%\%' ESCAPE '\' THEN so_finite(TRY_CAST(rtrim(t, '%') AS DOUBLE)) / 100
              ELSE so_number_t(t) END)[1])""",

@@ -8,8 +8,11 @@ Python first because neither DuckDB nor pyarrow reads it; xlsx rows come from ca
 from __future__ import annotations
 
 import codecs
+import csv
+import dataclasses
 import gzip
 import io
+import os
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -77,6 +80,9 @@ def load_raw(
         total += n
     if src.kind == "xlsx" and progress:
         progress(src.size, src.size)
+    # Skipped ragged rows took no number; shift the rows after each so other problems name the right row.
+    for ragged in sorted({p.row for p in problems if p.row is not None})[:100]:
+        con.execute("UPDATE raw SET _row = _row + 1 WHERE _row >= ?", [ragged])
     return total, problems
 
 
@@ -119,14 +125,47 @@ def _csv_batches(
         reader = pacsv.open_csv(stream, read_options=read_opts, parse_options=parse_opts, convert_options=convert_opts)
         try:
             yield from reader
+            if any(p.row is None for p in problems):
+                _locate_ragged(path, is_gzip, src, problems)
         finally:
             if transcoded is not None:
                 transcoded.unlink(missing_ok=True)
 
 
+def _locate_ragged(path: Path, is_gzip: bool, src: SourceFile, problems: list[Problem]) -> None:
+    """Give ragged rows their row numbers (pyarrow knows none when values may hold newlines).
+
+    Runs only when a file is being refused: one more pass with the csv module, matching pyarrow's reports in order.
+    Rows are counted like ``load_raw`` counts them: one per non-empty record, the first data row being
+    ``header_row + 2``, so every row named in one refusal uses the same numbering.
+    """
+    unnumbered = [i for i, p in enumerate(problems) if p.row is None]
+    width = len(src.headers)
+    found: list[int] = []
+    opener = gzip.open if is_gzip else open
+    try:
+        with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:  # type: ignore[operator]
+            reader = csv.reader(fh, delimiter=src.delimiter)
+            row = src.header_row + 1
+            for record in reader:
+                if reader.line_num <= src.header_row + 1 or not record:
+                    continue  # title lines, the header, blank lines (pyarrow skips those too)
+                row += 1
+                if len(record) != width:
+                    found.append(row)
+                    if len(found) == len(unnumbered):
+                        break
+    except csv.Error:  # e.g. a field over the csv module's size limit
+        return
+    if len(found) != len(unnumbered):
+        return  # the two parsers disagree; keep pyarrow's reports without numbers rather than guess
+    for i, line in zip(unnumbered, found, strict=True):
+        problems[i] = dataclasses.replace(problems[i], row=line)
+
+
 def _transcode(src: SourceFile, tmpdir: Path) -> Path:
     """GB18030 → UTF-8, streamed block by block (the file was already proven decodable)."""
-    fd, name = tempfile.mkstemp(prefix="utf8-", suffix=".csv", dir=tmpdir)
+    fd, name = tempfile.mkstemp(prefix=f"utf8-{os.getpid()}-", suffix=".csv", dir=tmpdir)
     out_path = Path(name)
     decoder = codecs.getincrementaldecoder("gb18030")()
     opener = gzip.open if src.gzip else open

@@ -48,6 +48,22 @@ CREATE TABLE IF NOT EXISTS _meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 """
 
 
+_SCRATCH = re.compile(r"^(?:stage|utf8)-(\d+)-")
+_PART = re.compile(r"\.(\d+)\.part$")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
 def workspace_path(option: str | os.PathLike[str] | None = None) -> Path:
     """``--workspace`` wins, then ``SHOPOPS_WORKSPACE``, then ``./shopops-data``."""
     return Path(option or os.environ.get("SHOPOPS_WORKSPACE") or DEFAULT_WORKSPACE)
@@ -76,6 +92,7 @@ class Workspace:
         self.con = self._connect(read_only and self.db_path.exists())
         if not read_only:
             self._ensure_schema()
+            self._sweep()
 
     def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
         try:
@@ -86,6 +103,7 @@ class Workspace:
                 raise WorkspaceBusy(pid=match.group(1) if match else "?", path=str(self.db_path)) from None
             raise
         con.execute(f"SET temp_directory = '{self.tmp_dir}'")
+        con.execute("SET enable_progress_bar = false")  # DuckDB's bar writes to stdout, into `--json` output
         return con
 
     def _ensure_schema(self) -> None:
@@ -110,6 +128,21 @@ class Workspace:
             if col.name not in have:
                 log.info("adding column %s.%s", name, col.name)
                 self.con.execute(f'ALTER TABLE "{name}" ADD COLUMN "{col.name}" {col.sql_type}')
+
+    def _sweep(self) -> None:
+        """Delete scratch files a killed import left behind (a 5 M-row staging file is gigabytes).
+
+        Scratch names carry their process's PID (``stage-<pid>-…``, ``utf8-<pid>-…``, ``raw/….<pid>.part``); only
+        files of processes that no longer run are removed, so another import in this process is never disturbed.
+        """
+        for folder, pattern in ((self.tmp_dir, _SCRATCH), (self.raw_dir, _PART)):
+            if not folder.is_dir():
+                continue
+            for leftover in folder.iterdir():
+                match = pattern.search(leftover.name)
+                if match and leftover.is_file() and not _alive(int(match.group(1))):
+                    log.info("removing %s, left by a stopped import", leftover)
+                    leftover.unlink(missing_ok=True)
 
     def keep_raw(self, path: Path, sha256: str, suffix: str) -> Path:
         """Keep the original bytes, named by content hash, read-only. Idempotent."""

@@ -1,0 +1,144 @@
+"""kill -9 an import anywhere: the workspace then holds all of that file or none of it.
+
+A 200k-row export is imported by the real CLI in a subprocess and killed at seeded random moments in each phase
+(start-up, staging into the scratch DuckDB file, merging into the workspace). Reopening the workspace must show
+either no rows and no ledger row, or exactly the file's rows (total to the cent) and its ledger row — and the same
+file imported again afterwards must land exactly once.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from decimal import Decimal
+from pathlib import Path
+from random import Random
+
+import pytest
+
+from conftest import ROOT
+from shopops.warehouse import Workspace
+
+SHOPOPS = ROOT / ".venv" / "bin" / "shopops"
+ROWS = 200_000
+SEED = 20241118
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory) -> tuple[Path, Decimal]:
+    """Order lines with an explicit line number; returns the file and its amount total, summed in Python."""
+    rng = Random(SEED)
+    path = tmp_path_factory.mktemp("kill") / "order_lines.csv"
+    total = Decimal(0)
+    lines = ["order_id,line_no,sku,title,quantity,unit_price,amount\n"]
+    for i in range(ROWS):
+        qty, cents = rng.randint(1, 5), rng.randint(100, 99_999)
+        amount = Decimal(qty * cents).scaleb(-2)
+        total += amount
+        lines.append(
+            f"O{i // 3:07d},{i % 3 + 1},SKU{rng.randint(1, 500):04d},商品{i % 97},{qty},{cents / 100:.2f},{amount}\n"
+        )
+    path.write_text("".join(lines), encoding="utf-8")
+    return path, total
+
+
+def _tmp_names(root: Path) -> list[str]:
+    tmp = root / "tmp"
+    try:
+        return [p.name for p in tmp.iterdir()]
+    except FileNotFoundError:
+        return []
+
+
+def _staging(names: list[str]) -> bool:
+    return any(n.startswith("stage-") and ".duckdb" in n for n in names)
+
+
+def _merging(names: list[str]) -> bool:
+    # Staging is over (its scratch database is gone) and the staged parquet waits to be merged.
+    return any(n.endswith(".parquet") for n in names) and not _staging(names)
+
+
+def _wait(proc: subprocess.Popen, root: Path, *steps) -> None:
+    """Poll until each condition in turn has held (or the import ended)."""
+    deadline = time.monotonic() + 60
+    for ready in steps:
+        while proc.poll() is None and not ready(root, _tmp_names(root)) and time.monotonic() < deadline:
+            time.sleep(0.001)
+
+
+WAITS = {
+    # The workspace file exists: the CLI is creating its schema or inspecting the export.
+    "created": ((lambda root, names: (root / "shopops.duckdb").exists()),),
+    "staging": ((lambda root, names: _staging(names)),),
+    "merge": ((lambda root, names: _merging(names)),),
+    # Staged parquet merged and deleted: the transaction committed, the CLI is closing.
+    "committed": ((lambda root, names: _merging(names)), (lambda root, names: not _merging(names))),
+}
+
+
+def _landed(phase: str, names: list[str]) -> str:
+    if phase == "committed":
+        return phase
+    return "staging" if _staging(names) else "merge" if _merging(names) else "other"
+
+
+def _contents(root: Path) -> tuple[int, int, int, Decimal | None]:
+    with Workspace(root) as ws:  # read-write: replays the WAL a killed writer left, sweeps its scratch files
+        one = lambda sql: ws.con.execute(sql).fetchall()[0][0]  # noqa: E731
+        return (
+            one("SELECT count(*) FROM order_lines"),
+            one("SELECT count(*) FROM _imports"),
+            one("SELECT count(*) FROM stores"),
+            one("SELECT sum(amount) FROM order_lines"),
+        )
+
+
+def test_sigkill_leaves_all_or_nothing(export, tmp_path):
+    path, total = export
+    rng = Random(SEED)
+    # (phase to wait for, random delay after it): each phase gets several kills.
+    plan = [("created", rng.uniform(0.0, 0.1)) for _ in range(2)]
+    plan += [("staging", rng.uniform(0.0, 1.0)) for _ in range(3)]
+    plan += [("merge", rng.uniform(0.0, 0.15)) for _ in range(4)]
+    plan += [("committed", rng.uniform(0.0, 0.08)) for _ in range(2)]
+
+    landed: list[str] = []
+    for i, (phase, delay) in enumerate(plan):
+        root = tmp_path / f"ws{i}"
+        proc = subprocess.Popen(
+            [str(SHOPOPS), "--workspace", str(root), "import", str(path)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        _wait(proc, root, *WAITS[phase])
+        time.sleep(delay)
+        names = _tmp_names(root)
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+            landed.append(_landed(phase, names))
+        proc.wait(timeout=60)
+        stderr = proc.stderr.read().decode()
+        proc.stderr.close()
+        assert "Traceback" not in stderr
+        if not (root / "shopops.duckdb").exists():
+            continue  # killed before the workspace existed: nothing to check, nothing half-done
+
+        rows, ledger, stores, amount = _contents(root)
+        assert (rows, ledger, stores) in {(0, 0, 0), (ROWS, 1, 1)}, f"kill #{i} ({phase}+{delay:.3f}s)"
+        if rows:
+            assert amount == total
+        if landed and landed[-1] == "committed" and proc.returncode == -signal.SIGKILL:
+            assert rows == ROWS  # killed after COMMIT: the WAL replays on open
+        assert [n for n in _tmp_names(root) if n.startswith(("stage-", "utf8-"))] == []  # swept on reopen
+
+        if phase == "merge" and not rows:  # rolled back: recover, then the same file lands exactly once
+            done = subprocess.run(
+                [str(SHOPOPS), "--workspace", str(root), "import", str(path)], capture_output=True, text=True
+            )
+            assert done.returncode == 0, done.stderr
+            assert _contents(root) == (ROWS, 1, 1, total)
+
+    assert landed.count("staging") >= 2 and landed.count("merge") >= 2 and "committed" in landed, landed
