@@ -8,9 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "fixtures"
-SHARED_DATA = Path(os.environ.get("SHOPOPS_SHARED_DATA", ROOT.parent / "shared" / "data"))
+from testpaths import FIXTURES, ROOT, SHARED_DATA  # noqa: F401  (re-exported for older imports)
 
 os.environ.setdefault("SHOPOPS_LANG", "en")
 

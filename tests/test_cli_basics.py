@@ -7,7 +7,7 @@ import json
 import subprocess
 from decimal import Decimal
 
-from conftest import ROOT
+from testpaths import ROOT
 from shopops import __version__
 from shopops.schema import TABLES
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from testpaths import FIXTURES
 from shopops.schema import TABLES, Column, Table
 from shopops.warehouse import Workspace
 

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
-from conftest import FIXTURES
+from testpaths import FIXTURES
 
 SAMPLES = FIXTURES / "formats"
 

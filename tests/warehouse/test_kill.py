@@ -18,7 +18,7 @@ from random import Random
 
 import pytest
 
-from conftest import ROOT
+from testpaths import ROOT
 from shopops.warehouse import Workspace
 
 SHOPOPS = ROOT / ".venv" / "bin" / "shopops"

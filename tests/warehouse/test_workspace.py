@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from testpaths import ROOT
 from shopops.schema import TABLES
 from shopops.warehouse import Workspace, import_file
 
