@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export TMPDIR ?= /tmp
 
-.PHONY: setup browser demo test test-fast bench lint fmt clean
+.PHONY: setup browser java demo test test-fast bench lint fmt clean
 
 setup: $(VENV)/.installed
 
@@ -22,7 +22,12 @@ browser:
 	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi wqy || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null)
 
-test: setup browser  ## the whole suite, as CI runs it
+# Spark (the warehouse parity test, tests/parity/test_spark.py) runs on Java 17. Installed once, as root, when missing.
+java:
+	@command -v java >/dev/null 2>&1 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null)
+
+test: setup browser java  ## the whole suite, as CI runs it
 	$(PY) -m pytest -q -p no:cacheprovider
 
 test-fast: setup browser
@@ -31,6 +36,8 @@ test-fast: setup browser
 bench: setup  ## benchmarks print ratios against baselines measured in the same run
 	$(PY) bench/import_memory.py
 	$(PY) bench/morning_report.py
+	$(PY) bench/decision_quality.py
+	$(PY) bench/dashboard_load.py
 
 lint: setup
 	$(VENV)/bin/ruff check src tests bench

@@ -33,6 +33,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 class _State:
     workspace: str | None = None
+    warehouse: str | None = None
     json_errors: bool = False
 
 
@@ -62,15 +63,45 @@ def main_options(
         str | None,
         typer.Option("--workspace", "-w", help="Workspace folder (default: $SHOPOPS_WORKSPACE or ./shopops-data)."),
     ] = None,
+    warehouse: Annotated[
+        str | None,
+        typer.Option(
+            "--warehouse",
+            help="Where the tables live: duckdb: (default), chdb:, clickhouse://user@host:8123/db, spark:local[2] "
+            "(default: $SHOPOPS_WAREHOUSE). See docs/scale.md.",
+        ),
+    ] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="Message language: en or zh.")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens.")] = False,
 ) -> None:
     state.workspace = workspace
+    state.warehouse = warehouse
+    _check_warehouse()
     if lang:
         os.environ["SHOPOPS_LANG"] = lang
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
+
+
+def _check_warehouse() -> None:
+    """A bad --warehouse / $SHOPOPS_WAREHOUSE fails before any command runs, as one line listing the valid ones."""
+    from shopops.warehouse.url import warehouse_url
+
+    try:
+        warehouse_url(state.warehouse)
+    except ShopopsError as exc:
+        from rich.markup import escape
+
+        err.print(f"[bold red]error:[/] {escape(exc.message())}", soft_wrap=True, markup=True)
+        raise typer.Exit(exc.exit_code) from None
+
+
+def open_warehouse(*, create: bool = True, read_only: bool = False):
+    """The warehouse chosen by --warehouse / $SHOPOPS_WAREHOUSE, with --workspace as its local folder."""
+    from shopops.warehouse.backends import open_warehouse as open_
+
+    return open_(state.warehouse, state.workspace, create=create, read_only=read_only)
 
 
 def _dump(payload: Any) -> None:
@@ -83,7 +114,7 @@ def version() -> None:
     out.print(__version__)
 
 
-COMMAND_MODULES = ("ingest", "simulate", "metrics", "report", "web", "schedule", "diagnose")
+COMMAND_MODULES = ("ingest", "simulate", "metrics", "report", "web", "schedule", "diagnose", "bench")
 
 
 def _load_commands() -> None:

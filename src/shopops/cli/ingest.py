@@ -11,7 +11,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table as RichTable
 
-from shopops.cli import _dump, app, err, handles_errors, out, state
+from shopops.cli import _dump, app, err, handles_errors, out
 from shopops.errors import ShopopsError
 
 
@@ -28,11 +28,14 @@ def import_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
 ) -> None:
     """Import export files into the workspace (idempotent: importing again changes nothing)."""
-    from shopops.warehouse import Workspace, import_file
+    from contextlib import closing
+
+    from shopops.cli import open_warehouse
+    from shopops.warehouse import import_file
 
     results = []
     failed: ShopopsError | None = None
-    with Workspace(state.workspace) as ws:
+    with closing(open_warehouse()) as ws:
         for path in paths:
             try:
                 with _progress(path, quiet=as_json) as tick:
@@ -90,11 +93,13 @@ class _progress:
 @handles_errors
 def status(as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False) -> None:
     """Tables, rows per store, and the import ledger."""
-    from shopops.schema import TABLES
-    from shopops.warehouse import Workspace, workspace_status
+    from contextlib import closing
 
-    with Workspace(state.workspace, create=False, read_only=True) as ws:
-        st = workspace_status(ws)
+    from shopops.cli import open_warehouse
+    from shopops.schema import TABLES
+
+    with closing(open_warehouse(create=False, read_only=True)) as wh:
+        st = wh.status()
     if as_json:
         _dump(st.to_dict())
         return

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from shopops.cli import app, handles_errors, out, state
+from shopops.cli import app, handles_errors, out
 
 report_app = typer.Typer(
     help="Reports: the daily morning report, the weekly review, the monthly evaluation.", no_args_is_help=True
@@ -57,17 +57,20 @@ def _run(
     lang: str | None,
     compare: str = "prev_day",
 ) -> None:
+    from contextlib import closing
+
+    from shopops.cli import open_warehouse
+    from shopops.metrics.engine import Engine
     from shopops.report.daily import base_dates, parse_date
     from shopops.report.periodic import build_report
     from shopops.report.spec import ReportSpec
-    from shopops.warehouse import Workspace
 
     output, language = _options(fmt, out_file, lang)
     day = parse_date(date)
     base_dates(day, compare)  # a bad --compare fails before the workspace is opened
     spec = ReportSpec(kind, day, store, compare)  # type: ignore[arg-type]
-    with Workspace(state.workspace, create=False, read_only=True) as ws:
-        report = build_report(ws.con, spec)
+    with closing(open_warehouse(create=False, read_only=True)) as wh:
+        report = build_report(Engine.of(wh.ibis()), spec)
     emit(report, output, language, out_file)
 
 

@@ -93,7 +93,7 @@ def _csv_batches(
     path, is_gzip = src.path, src.gzip
     transcoded: Path | None = None
     if src.encoding == "gb18030":
-        transcoded = _transcode(src, tmpdir)
+        transcoded = transcode(src, tmpdir)
         path, is_gzip = transcoded, False
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -122,7 +122,14 @@ def _csv_batches(
     with open(path, "rb") as fh:
         counted = io.BufferedReader(_CountingReader(fh, total, progress), buffer_size=BLOCK)
         stream = gzip.GzipFile(fileobj=counted) if is_gzip else counted
-        reader = pacsv.open_csv(stream, read_options=read_opts, parse_options=parse_opts, convert_options=convert_opts)
+        try:
+            reader = pacsv.open_csv(
+                stream, read_options=read_opts, parse_options=parse_opts, convert_options=convert_opts
+            )
+        except pa.ArrowInvalid as exc:
+            if "Could not skip initial" not in str(exc):
+                raise
+            reader = iter(())  # the header is the last line and has no line break after it: no data rows
         try:
             yield from reader
             if any(p.row is None for p in problems):
@@ -163,7 +170,7 @@ def _locate_ragged(path: Path, is_gzip: bool, src: SourceFile, problems: list[Pr
         problems[i] = dataclasses.replace(problems[i], row=line)
 
 
-def _transcode(src: SourceFile, tmpdir: Path) -> Path:
+def transcode(src: SourceFile, tmpdir: Path) -> Path:
     """GB18030 → UTF-8, streamed block by block (the file was already proven decodable)."""
     fd, name = tempfile.mkstemp(prefix=f"utf8-{os.getpid()}-", suffix=".csv", dir=tmpdir)
     out_path = Path(name)

@@ -1,9 +1,14 @@
-"""The one engine that runs every format: file → raw text → typed ``src`` → canonical tables → parquet.
+"""The one engine that runs every format: file → typed ``src`` → canonical tables → checks → parquet ``Batch``.
 
-Validation is lazy: every bad value, missing required value, out-of-range number and duplicate key is collected
-first, then the file is refused as a whole (``ValidationFailed``) — or handed on as a frozen ``Batch`` that the
-warehouse merges in one transaction. Staging uses its own scratch DuckDB file, so a file is checked completely
-without holding the workspace, and a 5 M-row file never has to fit in memory.
+Two routes, one result. The fast route (``ingest/fast.py``) lets DuckDB read a CSV in parallel, parses each value
+once and streams the canonical rows to parquet, raising on the first row any check would refuse. When it cannot
+vouch for a file — a check fired, a row is ragged, the file is a workbook — the reference route below stages it:
+pyarrow reads every row with its spreadsheet row number into a raw text table, and every check is queried on its
+own so the refusal (``ValidationFailed``) lists each bad value with row, column and what was expected. A file's
+staged tables are the same on either route; tests/ingest/test_fast_path.py holds them to that.
+
+Staging uses its own scratch DuckDB file, so a file is checked completely without holding the workspace, and a
+5 M-row file never has to fit in memory.
 """
 
 from __future__ import annotations
@@ -11,14 +16,16 @@ from __future__ import annotations
 import logging
 import os
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from shopops.errors import MissingColumns, Problem, ValidationFailed
+from shopops.ingest import fast
+from shopops.ingest.batch import Batch, StagedTable, staged_path
 from shopops.ingest.formats import Format, detect, get_format, header_score
 from shopops.ingest.normalise import install_macros, parse_expr
+from shopops.ingest.outputs import DEFAULT_STORE, canonical_select, lit, q, row_rules, sql_type
 from shopops.ingest.read import Progress, load_raw, raw_column
 from shopops.ingest.source import SourceFile, inspect
 from shopops.schema import EXPECTED, Table, get_table
@@ -26,37 +33,8 @@ from shopops.schema import EXPECTED, Table, get_table
 log = logging.getLogger(__name__)
 
 EXAMPLES_PER_CHECK = 20
-DEFAULT_STORE = "default"
 
-
-@dataclass(frozen=True)
-class StagedTable:
-    table: str
-    path: Path  # parquet with exactly the canonical columns
-    rows: int
-
-
-@dataclass(frozen=True)
-class Batch:
-    """A file that passed every check, staged as canonical tables, ready to merge."""
-
-    source: SourceFile
-    format: str
-    store_id: str
-    rows_read: int
-    tables: tuple[StagedTable, ...]
-
-    def cleanup(self) -> None:
-        for staged in self.tables:
-            staged.path.unlink(missing_ok=True)
-
-
-def q(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def lit(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+__all__ = ["DEFAULT_STORE", "Batch", "StagedTable", "recognise", "stage_file"]
 
 
 def recognise(path: Path, format_name: str | None = None) -> tuple[SourceFile, Format]:
@@ -84,9 +62,20 @@ def stage_file(
     tz: str | None = None,
     progress: Progress | None = None,
     recognised: tuple[SourceFile, Format] | None = None,
+    exact: bool = False,
 ) -> Batch:
+    """Stage a file; ``exact`` skips the fast route (the tests compare the two)."""
     src, fmt = recognised or recognise(path, format_name)
     workdir.mkdir(parents=True, exist_ok=True)
+    zone = tz or fmt.tz
+    if not exact and fast.eligible(src):
+        batch = _in_scratch(workdir, lambda con: fast.stage(con, src, fmt, workdir, store_id, zone, progress))
+        if batch is not None:
+            return batch
+    return _in_scratch(workdir, lambda con: _run(con, src, fmt, workdir, store_id, zone, progress))
+
+
+def _in_scratch(workdir: Path, work):  # type: ignore[no-untyped-def]
     scratch = workdir / f"stage-{os.getpid()}-{uuid.uuid4().hex[:8]}.duckdb"
     con = duckdb.connect(str(scratch))
     try:
@@ -94,12 +83,18 @@ def stage_file(
         con.execute(f"SET memory_limit = {lit(os.environ.get('SHOPOPS_STAGE_MEMORY', '1GB'))}")
         con.execute("SET preserve_insertion_order = false")
         con.execute("SET enable_progress_bar = false")  # DuckDB's bar writes to stdout, into `--json` output
+        # The IN-list rewrite turns each `x IN (…markers…)` of the macros into a join over every row, even where
+        # a CASE would evaluate it for a few: it more than tripled the fast route's parse.
+        con.execute("SET disabled_optimizers = 'in_clause'")
         install_macros(con)
-        return _run(con, src, fmt, workdir, store_id, tz or fmt.tz, progress)
+        return work(con)
     finally:
         con.close()
         for leftover in (scratch, scratch.with_suffix(".duckdb.wal")):
             leftover.unlink(missing_ok=True)
+
+
+# ------------------------------------------------------------------------------------ the reference route
 
 
 def _run(
@@ -142,15 +137,16 @@ def _run(
                     expected="a value is required here",
                 )
         else:
-            select.append(f"CAST(NULL AS {_sql_type(f.type)}) AS {q(f.name)}")
+            select.append(f"CAST(NULL AS {sql_type(f.type)}) AS {q(f.name)}")
     con.execute("CREATE TABLE src AS SELECT " + ", ".join(select) + " FROM raw")
     con.execute("DROP TABLE raw")
 
-    staged_sql = {}
     for table_name, sql in fmt.outputs.items():
         table = get_table(table_name)
-        staged_sql[table_name] = _canonical_select(con, fmt, table, sql, store_id)
-        con.execute(f"CREATE TABLE {q('out_' + table_name)} AS {staged_sql[table_name]}")
+        con.execute(
+            f"CREATE TABLE {q('out_' + table_name)} AS "
+            + canonical_select(con, fmt.name, table, sql, store_id, number_ids=True)
+        )
         _check_table(
             con,
             checks,
@@ -163,8 +159,7 @@ def _run(
     staged: list[StagedTable] = []
     for table_name in fmt.outputs:
         table = get_table(table_name)
-        # The PID in every scratch name lets a later run sweep what a killed one left (Workspace._sweep).
-        out = workdir / f"stage-{os.getpid()}-{src.sha256[:16]}-{table_name}-{uuid.uuid4().hex[:8]}.parquet"
+        out = staged_path(workdir, src, table_name)
         cols = ", ".join(q(c) for c in table.column_names)
         con.execute(f"COPY (SELECT {cols} FROM {q('out_' + table_name)}) TO {lit(str(out))} (FORMAT parquet)")
         n = con.execute(f"SELECT count(*) FROM {q('out_' + table_name)}").fetchall()[0][0]
@@ -176,95 +171,19 @@ def _run(
     return Batch(source=src, format=fmt.name, store_id=store, rows_read=rows_read, tables=tuple(staged))
 
 
-def _sql_type(type_: str) -> str:
-    from shopops.schema import SQL_TYPES
-
-    return SQL_TYPES[type_]  # type: ignore[index]
-
-
-def _canonical_select(con: duckdb.DuckDBPyConnection, fmt: Format, table: Table, sql: str, store_id: str | None) -> str:
-    """Wrap a format's output query so it yields exactly the table's columns, typed, with keys filled in."""
-    produced = list(con.sql(f"SELECT * FROM ({sql}) LIMIT 0").columns)
-    unknown = [c for c in produced if c != "_row" and c not in table.by_name]
-    if unknown:
-        raise ValueError(f"format {fmt.name}: output for {table.name} has unknown columns {unknown}")
-    row = "_row" if "_row" in produced else "CAST(NULL AS BIGINT)"
-    default_store = lit(store_id or DEFAULT_STORE)
-    parts = [f"{row} AS _row"]
-    for col in table.columns:
-        if col.name == "store_id":
-            # --store wins over a file's own store column only when the file has none.
-            expr = f"coalesce(CAST(store_id AS VARCHAR), {default_store})" if "store_id" in produced else default_store
-        elif col.name in produced:
-            expr = f"CAST({q(col.name)} AS {col.sql_type})"
-        else:
-            expr = f"CAST(NULL AS {col.sql_type})"
-        if col.name in table.key and col.type == "text" and col.name != "store_id":
-            if table.synthetic is None or col.name != table.synthetic.column:
-                expr = f"coalesce({expr}, '')"  # absent text key parts compare as ''
-        parts.append(f"{expr} AS {q(col.name)}")
-    typed = f"SELECT {', '.join(parts)} FROM ({sql})"
-    if table.synthetic is None:
-        return typed
-    return _with_synthetic_key(table, typed)
-
-
-def _with_synthetic_key(table: Table, typed: str) -> str:
-    """Fill a missing id from a hash of the identity columns plus the row's occurrence among equal rows.
-
-    Occurrences are numbered in the order of the whole row's content hash, so shuffling a file or exporting an
-    overlapping period again gives every row the same id; two identical rows become #1 and #2, and both stay.
-    """
-    syn = table.synthetic
-    assert syn is not None
-
-    def concat(cols: tuple[str, ...] | list[str]) -> str:
-        return "concat_ws(chr(31), " + ", ".join(f"coalesce(CAST({q(c)} AS VARCHAR), chr(0))" for c in cols) + ")"
-
-    others = [k for k in table.key if k != syn.column]
-    identity = f"md5({concat(syn.identity)})"
-    content = f"md5({concat(list(table.column_names))})"
-    occurrence = f"row_number() OVER (PARTITION BY {', '.join(q(k) for k in others)}, {identity} ORDER BY {content})"
-    filled = f"substr({identity}, 1, 16) || '#' || CAST({occurrence} AS VARCHAR)"
-    # Only rows without an id are numbered: the window over a 5 M-row file whose rows all carry one took a fifth
-    # of the import.
-    col = q(syn.column)
-    return (
-        f"SELECT * FROM ({typed}) WHERE {col} IS NOT NULL UNION ALL "
-        f"SELECT * REPLACE ({filled} AS {col}) FROM ({typed}) WHERE {col} IS NULL"
-    )
-
-
 def _check_table(
     con: duckdb.DuckDBPyConnection, checks: _Checks, table: Table, header_of: dict[str, str], checked: set[str]
 ) -> None:
-    """Required values, ranges and key uniqueness on a canonical output. ``checked`` columns were already
-    required at the field level (a value that failed to parse is reported there, not twice)."""
+    """Required values, ranges and key uniqueness on a canonical output."""
     name = q("out_" + table.name)
-    for col in table.columns:
-        label = header_of.get(col.name, f"{col.name} ({table.name})")
-        if (col.required or (col.name in table.key and col.type != "text")) and col.name not in checked:
-            checks.query(
-                con,
-                f"SELECT _row, NULL FROM {name} WHERE {q(col.name)} IS NULL",
-                column=label,
-                expected=f"{table.name}.{col.name} is required",
-            )
-        if col.minimum is not None:
-            checks.query(
-                con,
-                f"SELECT _row, CAST({q(col.name)} AS VARCHAR) FROM {name} WHERE {q(col.name)} < {col.minimum}",
-                column=label,
-                expected=f"{table.name}.{col.name} must be ≥ {col.minimum:g}",
-            )
-        if col.maximum is not None:
-            checks.query(
-                con,
-                f"SELECT _row, CAST({q(col.name)} AS VARCHAR) FROM {name} WHERE {q(col.name)} > {col.maximum}",
-                column=label,
-                expected=f"{table.name}.{col.name} must be ≤ {col.maximum:g}"
-                + (" (write 65% or 0.65)" if col.type == "rate" else ""),
-            )
+    for rule in row_rules(table, checked):
+        value = f"CAST({q(rule.column)} AS VARCHAR)" if rule.shows_value else "NULL"
+        checks.query(
+            con,
+            f"SELECT _row, {value} FROM {name} WHERE {rule.violated}",
+            column=header_of.get(rule.column, f"{rule.column} ({table.name})"),
+            expected=rule.expected,
+        )
     keys = ", ".join(q(k) for k in table.key)
     dupes = con.execute(
         f"SELECT list(_row ORDER BY _row)[1:5], {keys}, count(*) FROM {name} GROUP BY ALL HAVING count(*) > 1 "

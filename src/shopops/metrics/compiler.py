@@ -7,6 +7,10 @@ outer-join the facts on the grain and compute each metric from its measures. Two
   ClickHouse's approximate ``uniq``;
 * ratios divide floats (ClickHouse keeps a Decimal quotient at the operands' scale) and NULLIF the denominator
   (ClickHouse float division by zero gives inf, not NULL).
+
+With ``rollups`` (a DuckDB workspace whose rollups are current) facts read their rollup-backed views, and a fact's
+additive measures come from its ``Summary`` rollup when the query keeps no finer dimension: the morning report
+then never scans visitor-level rows or a shop's whole order history.
 """
 
 from __future__ import annotations
@@ -22,8 +26,9 @@ import ibis.expr.types as ir
 
 from shopops.metrics.catalog import CATALOG, GRAINS, MEASURES, Measure, Metric, get_metric
 from shopops.metrics.errors import UnknownGrain
-from shopops.metrics.facts import FACTS, Fact
+from shopops.metrics.facts import FACTS, SUMMARIES, Fact, Summary
 from shopops.schema import TABLES
+from shopops.warehouse.rollups import ROLLUPS
 
 TableSource = Callable[[str], ir.Table]
 Binder = Callable[[str, str], ir.Value]  # (parameter name, ibis type) → the value's expression
@@ -41,6 +46,8 @@ IBIS_TYPES = {
 
 
 def table_schema(name: str) -> ibis.Schema:
+    if name in ROLLUPS:
+        return ibis.schema({c: IBIS_TYPES[t] for c, t in ROLLUPS[name].schema().items()})
     return ibis.schema({c.name: IBIS_TYPES[c.type] for c in TABLES[name].columns})
 
 
@@ -93,7 +100,9 @@ def literal_binder(values: dict[str, object]) -> Binder:
     return lambda name, dtype: ibis.literal(values[name], dtype)
 
 
-def compile_query(query: MetricQuery, tables: TableSource, bind: Binder | None = None) -> ir.Table:
+def compile_query(
+    query: MetricQuery, tables: TableSource, bind: Binder | None = None, *, rollups: bool = False
+) -> ir.Table:
     """``bind`` gives the filter values' expressions: literals by default, or engine variables (see engine)."""
     bind = bind or literal_binder(query.params())
     metrics = [get_metric(n) for n in query.metrics]
@@ -107,14 +116,26 @@ def compile_query(query: MetricQuery, tables: TableSource, bind: Binder | None =
             measures = by_fact.setdefault(MEASURES[name].fact, [])
             if MEASURES[name] not in measures:
                 measures.append(MEASURES[name])
-    parts = [_aggregate(FACTS[f], ms, query, tables, bind) for f, ms in by_fact.items()]
-    joined = _join(parts, query.keys)
+    parts = []
+    for f, ms in by_fact.items():
+        summary = SUMMARIES.get(f) if rollups else None
+        if summary is not None and {*query.grain, *(d for d, _ in query.where)} <= set(summary.dims):
+            served = [m for m in ms if m.name in summary.measures]
+            ms = [m for m in ms if m.name not in summary.measures]
+            if served:
+                parts.append(_summarised(summary, served, query, tables, bind))
+        if ms:
+            parts.append(_aggregate(FACTS[f], ms, query, tables, bind, rollups))
+    joined = _spine_join(parts, query.keys) if rollups else _join(parts, query.keys)
     columns = [joined[k] for k in query.keys] + [_metric_expr(m, joined).name(m.name) for m in metrics]
     return joined.select(*columns).order_by(query.keys)
 
 
-def _filtered(fact: Fact, query: MetricQuery, tables: TableSource, bind: Binder) -> ir.Table:
-    v = fact.prepare(tables(fact.table))
+def _filtered(fact: Fact, query: MetricQuery, tables: TableSource, bind: Binder, rollups: bool) -> ir.Table:
+    return _restricted(fact.view(tables, rollups), fact, query, bind)
+
+
+def _restricted(v: ir.Table, fact: Fact | None, query: MetricQuery, bind: Binder) -> ir.Table:
     if query.store_id is not None:
         v = v.filter(v.store_id == bind("store", "string"))
     if query.start is not None:
@@ -123,7 +144,7 @@ def _filtered(fact: Fact, query: MetricQuery, tables: TableSource, bind: Binder)
         v = v.filter(v.date <= bind("end", "date"))
     for dim, values in query.where:
         v = v.filter(v[dim].isin(list(values)))
-    if fact.semi_additive and "date" not in query.grain:
+    if fact is not None and fact.semi_additive and "date" not in query.grain:
         # A snapshot is not summed over dates: keep the last snapshot date of each group.
         last = v.date.max().over(ibis.window(group_by=[v[k] for k in query.keys]))
         v = v.mutate(_last=last)
@@ -136,8 +157,25 @@ def _values(v: ir.Table, m: Measure) -> ir.Column:
     return col * v[m.weight] if m.weight else col
 
 
-def _aggregate(fact: Fact, measures: list[Measure], query: MetricQuery, tables: TableSource, bind: Binder) -> ir.Table:
-    v = _filtered(fact, query, tables, bind)
+def _summarised(
+    summary: Summary, measures: list[Measure], query: MetricQuery, tables: TableSource, bind: Binder
+) -> ir.Table:
+    """Additive measures re-summed from a rollup: sums guarded like ``_one_level``, counts as whole numbers."""
+    v = _restricted(tables(summary.table), None, query, bind)
+    out: dict[str, ir.Value] = {}
+    for m in measures:
+        if m.name in summary.counts:
+            out[f"m_{m.name}"] = v[summary.counts[m.name]].sum().cast("int64")
+        else:
+            total, present = summary.sums[m.name]
+            out[f"m_{m.name}"] = _guarded(v[present].sum(), v[total].sum())
+    return v.group_by(query.keys).aggregate(**out)
+
+
+def _aggregate(
+    fact: Fact, measures: list[Measure], query: MetricQuery, tables: TableSource, bind: Binder, rollups: bool
+) -> ir.Table:
+    v = _filtered(fact, query, tables, bind, rollups)
     keys = query.keys
     if not any(m.agg == "distinct" for m in measures):
         return v.group_by(keys).aggregate(**{f"m_{m.name}": _one_level(v, m) for m in measures})
@@ -208,6 +246,21 @@ def _join(parts: list[ir.Table], keys: list[str]) -> ir.Table:
     stacked = ibis.union(*padded, distinct=False)
     # Each grain row has each measure from exactly one fact: max() picks it (NULL when that fact had no row).
     return stacked.group_by(keys).aggregate(**{c: stacked[c].max() for c in types})
+
+
+def _spine_join(parts: list[ir.Table], keys: list[str]) -> ir.Table:
+    """The same full outer join as ``_join``, for DuckDB only: every grain row once, each fact LEFT JOINed to it.
+
+    No padding of each fact with every other fact's measures (hundreds of typed NULLs in the KPI query): DuckDB
+    spent longer binding the SQL than running it. Keys match NULL to NULL, as GROUP BY does.
+    """
+    if len(parts) == 1:
+        return parts[0]
+    spine = ibis.union(*[p.select(*keys) for p in parts], distinct=True)
+    joined = spine
+    for p in parts:
+        joined = joined.left_join(p, [spine[k].identical_to(p[k]) for k in keys])
+    return joined.select(*[spine[k] for k in keys], *[p[c] for p in parts for c in p.columns if c.startswith("m_")])
 
 
 def _cast(x: ir.Value, to: dt_.DataType) -> ir.Value:

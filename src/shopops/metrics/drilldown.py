@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+import ibis
+
 from shopops.metrics.compiler import MetricQuery
 from shopops.metrics.engine import Engine
 from shopops.metrics.frame import MetricFrame
@@ -56,11 +58,10 @@ def per_key(frame: MetricFrame, key: str, day: dt.date, base_dates: tuple[dt.dat
     return {k: {m: (v[0], v[1] / n) for m, v in row.items()} for k, row in out.items()}
 
 
-def top_products(
-    engine: Engine, store_id: str, day: dt.date, base_dates: tuple[dt.date, ...], top: int = TOP
+def product_movers(
+    frame: MetricFrame, day: dt.date, base_dates: tuple[dt.date, ...], top: int = TOP
 ) -> tuple[Mover, ...]:
-    lo = min((day, *base_dates))
-    frame = engine.run(MetricQuery(("product_gmv", "product_visitors"), ("date", "sku"), lo, day, store_id))
+    """The SKUs whose GMV moved most (no titles yet): ``frame`` holds product_gmv, product_visitors by date, sku."""
     rows = per_key(frame, "sku", day, base_dates)
     movers = [
         Mover(
@@ -75,18 +76,19 @@ def top_products(
         )
         for sku, v in rows.items()
     ]
-    chosen = sorted(movers, key=lambda m: (-abs(m.delta), m.key))[:top]
-    titles = product_titles(engine, store_id, [m.key for m in chosen])
+    return tuple(sorted(movers, key=lambda m: (-abs(m.delta), m.key))[:top])
+
+
+def titled(movers: tuple[Mover, ...], titles: Mapping[str, str]) -> tuple[Mover, ...]:
     return tuple(
-        Mover(m.kind, m.key, titles.get(m.key), m.value, m.base, m.delta, m.visitors, m.base_visitors) for m in chosen
+        Mover(m.kind, m.key, titles.get(m.key), m.value, m.base, m.delta, m.visitors, m.base_visitors) for m in movers
     )
 
 
-def top_keywords(
-    engine: Engine, store_id: str, day: dt.date, base_dates: tuple[dt.date, ...], top: int = TOP
+def keyword_movers(
+    frame: MetricFrame, day: dt.date, base_dates: tuple[dt.date, ...], top: int = TOP
 ) -> tuple[Mover, ...]:
-    lo = min((day, *base_dates))
-    frame = engine.run(MetricQuery(("ad_gmv", "ad_cost", "ad_clicks"), ("date", "keyword"), lo, day, store_id))
+    """The keywords that moved most: ``frame`` holds ad_gmv, ad_cost, ad_clicks by date, keyword."""
     rows = per_key(frame, "keyword", day, base_dates)
     movers = [
         Mover(
@@ -109,12 +111,39 @@ def top_keywords(
     )
 
 
-def _titles(table: str, n: int):
+PRODUCT_METRICS = ("product_gmv", "product_visitors")
+KEYWORD_METRICS = ("ad_gmv", "ad_cost", "ad_clicks")
+
+
+def top_products(
+    engine: Engine, store_id: str, day: dt.date, base_dates: tuple[dt.date, ...], top: int = TOP
+) -> tuple[Mover, ...]:
+    lo = min((day, *base_dates))
+    frame = engine.run(MetricQuery(PRODUCT_METRICS, ("date", "sku"), lo, day, store_id))
+    chosen = product_movers(frame, day, base_dates, top)
+    return titled(chosen, product_titles(engine, store_id, [m.key for m in chosen]))
+
+
+def top_keywords(
+    engine: Engine, store_id: str, day: dt.date, base_dates: tuple[dt.date, ...], top: int = TOP
+) -> tuple[Mover, ...]:
+    lo = min((day, *base_dates))
+    frame = engine.run(MetricQuery(KEYWORD_METRICS, ("date", "keyword"), lo, day, store_id))
+    return keyword_movers(frame, day, base_dates, top)
+
+
+def _titles(n: int):
+    """Titles from the product report, then the product list's (which win): one query, ranked by source."""
+
     def build(tables, bind):
-        t = tables(table)
         skus = [bind(f"sku{i}", "string") for i in range(n)]
-        t = t.filter((t.store_id == bind("store", "string")) & t.sku.isin(skus) & t.title.notnull())
-        return t.group_by("sku").aggregate(title=t.title.max()).order_by("sku")
+        ranked = []
+        for rank, table in enumerate(("product_daily", "products")):
+            t = tables(table)
+            t = t.filter((t.store_id == bind("store", "string")) & t.sku.isin(skus) & t.title.notnull())
+            ranked.append(t.group_by("sku").aggregate(title=t.title.max()).mutate(rank=ibis.literal(rank, "int8")))
+        both = ibis.union(*ranked, distinct=False)
+        return both.order_by("rank", "sku")
 
     return build
 
@@ -123,8 +152,4 @@ def product_titles(engine: Engine, store_id: str, skus: list[str]) -> Mapping[st
     if not skus:
         return {}
     params: dict[str, object] = {"store": store_id, **{f"sku{i}": s for i, s in enumerate(skus)}}
-    titles: dict[str, str] = {}
-    for table in ("product_daily", "products"):
-        rows = engine.fetch(("titles", table, len(skus)), _titles(table, len(skus)), params)
-        titles.update({r["sku"]: r["title"] for r in rows})
-    return titles
+    return {r["sku"]: r["title"] for r in engine.fetch(("titles", len(skus)), _titles(len(skus)), params)}

@@ -43,7 +43,7 @@ def parse_amount(text: str | float | Decimal) -> Decimal:
         value = Decimal(str(text).replace(",", "").strip())
     except InvalidOperation:
         raise BadAmount(value=str(text)) from None
-    if not value.is_finite() or value < 0:
+    if not value.is_finite() or value < 0 or value >= Decimal("1e15"):  # beyond 1e15 cents lose their precision
         raise BadAmount(value=str(text))
     return value.quantize(Decimal("0.01"))
 

@@ -1,13 +1,17 @@
 """The morning report: did the day make its share of the month's target, and if not, where did it go?
 
-``build_daily_report`` asks the metric layer everything once and returns a frozen ``DailyReport``; the renderers
-(terminal, Markdown, JSON, HTML) only read that object, so every format shows the same numbers and none queries.
+``build_daily_report`` asks the metric layer everything once (``fetch_inputs``: a handful of cached, parameterised
+queries that read the workspace's rollups) and ``assemble``s a frozen ``DailyReport`` from the answers; the
+renderers (terminal, Markdown, JSON, HTML) only read that object, so every format shows the same numbers and none
+queries. ``ReportInputs`` is the whole of what the report reads: the benchmark fills it by hand-written SQL, pandas
+and polars and checks that ``assemble`` then gives the very same report.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -16,11 +20,21 @@ from typing import Any, Literal
 from shopops.metrics.catalog import CATALOG
 from shopops.metrics.compiler import MetricQuery
 from shopops.metrics.decompose import Decomposition, Funnel, decompose
-from shopops.metrics.drilldown import Mover, cents, per_key, top_keywords, top_products
+from shopops.metrics.drilldown import (
+    KEYWORD_METRICS,
+    PRODUCT_METRICS,
+    Mover,
+    cents,
+    keyword_movers,
+    per_key,
+    product_movers,
+    product_titles,
+    titled,
+)
 from shopops.metrics.engine import Engine
 from shopops.metrics.errors import BadDate, NoTrafficData, UnknownCompare
-from shopops.metrics.frame import Value
-from shopops.metrics.pacing import MonthPlan, Pacing, learn_plan, pace
+from shopops.metrics.frame import MetricFrame, Value
+from shopops.metrics.pacing import Campaign, MonthPlan, Pacing, learn_plan, pace
 from shopops.metrics.targets import HISTORY_DAYS, read_campaigns, read_target, resolve_store
 from shopops.report.html import to_html
 from shopops.report.render import render_terminal, to_json, to_markdown
@@ -34,7 +48,10 @@ __all__ = [
     "COMPARES",
     "DailyReport",
     "Kpi",
+    "ReportInputs",
+    "assemble",
     "build_daily_report",
+    "fetch_inputs",
     "render_terminal",
     "to_html",
     "to_json",
@@ -91,46 +108,95 @@ def parse_date(value: str | dt.date) -> dt.date:
         raise BadDate(value=value) from None
 
 
+HISTORY_METRICS = ("gmv", "visitors", "buyers")
+SOURCE_METRICS = ("visitors", "buyers", "gmv", "paid_traffic_cost")
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """Everything the morning report reads, as metric frames (rows ordered by their keys)."""
+
+    date: dt.date
+    store_id: str
+    compare: Compare
+    base_dates: tuple[dt.date, ...]
+    history: MetricFrame  # HISTORY_METRICS by date, HISTORY_DAYS before the month's first day → the day
+    daily: MetricFrame  # every catalog metric by date, first base date → the day
+    window: MetricFrame | None  # every catalog metric over the base dates as one period (mean_7d only)
+    sources: MetricFrame  # SOURCE_METRICS by date and source, first base date → the day
+    products: MetricFrame  # PRODUCT_METRICS by date and SKU, same dates
+    keywords: MetricFrame  # KEYWORD_METRICS by date and keyword, same dates
+    target: Decimal | None  # the month's GMV target
+    campaigns: tuple[Campaign, ...]
+
+
+def history_start(day: dt.date) -> dt.date:
+    return day.replace(day=1) - dt.timedelta(days=HISTORY_DAYS)
+
+
 def build_daily_report(
     con: Any, *, date: str | dt.date, store_id: str | None = None, compare: str = "prev_day"
 ) -> DailyReport:
     """``con``: a DuckDB connection (``Workspace.con``) or an ``Engine`` over any Ibis backend."""
     engine = con if isinstance(con, Engine) else Engine.duckdb(con)
+    inputs = fetch_inputs(engine, date=date, store_id=store_id, compare=compare)
+    return assemble(inputs, lambda skus: product_titles(engine, inputs.store_id, skus))
+
+
+def fetch_inputs(engine: Engine, *, date: str | dt.date, store_id: str | None, compare: str) -> ReportInputs:
     day = parse_date(date)
     bases = base_dates(day, compare)
     store = resolve_store(engine, store_id)
-    first_of_month = day.replace(day=1)
-
-    history = engine.run(
-        MetricQuery(
-            ("gmv", "visitors", "buyers"), ("date",), first_of_month - dt.timedelta(days=HISTORY_DAYS), day, store
-        )
-    ).by_key("date")
-    if history.get(day, {}).get("visitors") is None:
+    lo = min(bases)
+    history = engine.run(MetricQuery(HISTORY_METRICS, ("date",), history_start(day), day, store))
+    if history.by_key("date").get(day, {}).get("visitors") is None:
         _no_data(engine, store, day)
+    names = tuple(CATALOG)
+    window = engine.run(MetricQuery(names, (), bases[0], bases[-1], store)) if len(bases) > 1 else None
+    target = read_target(engine, store, day.strftime("%Y-%m"))
+    return ReportInputs(
+        date=day,
+        store_id=store,
+        compare=compare,  # type: ignore[arg-type]
+        base_dates=bases,
+        history=history,
+        daily=engine.run(MetricQuery(names, ("date",), lo, day, store)),
+        window=window,
+        sources=engine.run(MetricQuery(SOURCE_METRICS, ("date", "source"), lo, day, store)),
+        products=engine.run(MetricQuery(PRODUCT_METRICS, ("date", "sku"), lo, day, store)),
+        keywords=engine.run(MetricQuery(KEYWORD_METRICS, ("date", "keyword"), lo, day, store)),
+        target=target,
+        campaigns=read_campaigns(engine, store) if target is not None else (),  # only pacing reads them
+    )
 
-    kpis = _kpis(engine, store, day, bases)
-    decomposition = _decomposition(engine, store, day, bases)
-    plan = _plan(engine, store, day, history)
+
+def assemble(inputs: ReportInputs, titles: Callable[[list[str]], Mapping[str, str]]) -> DailyReport:
+    """The report from its inputs; ``titles`` names the SKUs that made the top movers."""
+    day, store, bases = inputs.date, inputs.store_id, inputs.base_dates
+    history = inputs.history.by_key("date")
+    plan = None
     gmv_by_date = {d: r["gmv"] for d, r in history.items()}
+    if inputs.target is not None:
+        plan = learn_plan(store, day.strftime("%Y-%m"), inputs.target, gmv_by_date, inputs.campaigns)
     pacing = None
     series: tuple[tuple[dt.date, Decimal, Decimal], ...] = ()
     if plan is not None:
         today = history[day]
         pacing = pace(plan, day, gmv_by_date, visitors=_num(today["visitors"]), buyers=_num(today["buyers"]))
         series = _mtd_series(plan, day, gmv_by_date)
+    products = product_movers(inputs.products, day, bases)
     return DailyReport(
         date=day,
         store_id=store,
-        compare=compare,  # type: ignore[arg-type]
+        compare=inputs.compare,
         base_dates=bases,
-        kpis=kpis,
+        kpis=_kpis(inputs),
         pacing=pacing,
         plan=plan,
         mtd_series=series,
-        decomposition=decomposition,
-        products=top_products(engine, store, day, bases),
-        keywords=top_keywords(engine, store, day, bases),
+        decomposition=_decomposition(inputs.sources, day, bases),
+        products=titled(products, titles([m.key for m in products]) if products else {}),
+        keywords=keyword_movers(inputs.keywords, day, bases),
     )
 
 
@@ -149,16 +215,17 @@ def _no_data(engine: Engine, store: str, day: dt.date) -> None:
     raise NoTrafficData(store=store, date=day.isoformat(), first=span["first"], last=span["last"])
 
 
-def _kpis(engine: Engine, store: str, day: dt.date, bases: tuple[dt.date, ...]) -> tuple[Kpi, ...]:
-    names = tuple(CATALOG)
-    daily = engine.run(MetricQuery(names, ("date",), min(bases), day, store)).by_key("date")
-    today = daily.get(day, {})
-    if len(bases) == 1:
+def _kpis(inputs: ReportInputs) -> tuple[Kpi, ...]:
+    names = inputs.daily.metrics
+    daily = inputs.daily.by_key("date")
+    today = daily.get(inputs.date, {})
+    bases = inputs.base_dates
+    if inputs.window is None:
         before = daily.get(bases[0], {})
         return tuple(Kpi(n, today.get(n), before.get(n)) for n in names)
     # A mean over days: extensive metrics average their daily values (a missing day is 0); ratios are the
     # ratio over the whole window, never a mean of daily ratios.
-    window = engine.run(MetricQuery(names, (), bases[0], bases[-1], store)).one()
+    window = inputs.window.one()
     out = []
     for n in names:
         if CATALOG[n].extensive:
@@ -175,10 +242,7 @@ def _mean_value(x: Fraction, unit: str) -> Value:
     return cents(x) if unit == "money" else float(x)
 
 
-def _decomposition(engine: Engine, store: str, day: dt.date, bases: tuple[dt.date, ...]) -> Decomposition:
-    frame = engine.run(
-        MetricQuery(("visitors", "buyers", "gmv", "paid_traffic_cost"), ("date", "source"), min(bases), day, store)
-    )
+def _decomposition(frame: MetricFrame, day: dt.date, bases: tuple[dt.date, ...]) -> Decomposition:
     rows = per_key(frame, "source", day, bases)
     now = {s: Funnel(v["visitors"][0], v["buyers"][0], v["gmv"][0]) for s, v in rows.items()}
     base = {s: Funnel(v["visitors"][1], v["buyers"][1], v["gmv"][1]) for s, v in rows.items()}
@@ -189,15 +253,6 @@ def _decomposition(engine: Engine, store: str, day: dt.date, bases: tuple[dt.dat
         if s in has_cost
     }
     return decompose(now, base, cost)
-
-
-def _plan(engine: Engine, store: str, day: dt.date, history: dict) -> MonthPlan | None:
-    month = day.strftime("%Y-%m")
-    target = read_target(engine, store, month)
-    if target is None:
-        return None
-    gmv = {d: r["gmv"] for d, r in history.items()}
-    return learn_plan(store, month, target, gmv, read_campaigns(engine, store))
 
 
 def _mtd_series(plan: MonthPlan, day: dt.date, gmv: dict) -> tuple[tuple[dt.date, Decimal, Decimal], ...]:

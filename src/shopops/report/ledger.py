@@ -11,6 +11,8 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+import ibis
+
 from shopops import __version__
 from shopops.schema import TABLES
 
@@ -35,13 +37,18 @@ class InputLedger:
 
 
 def input_ledger(con: Any, store_id: str) -> InputLedger:
-    """``con``: the workspace's DuckDB connection."""
-    ids = " UNION ".join(f'SELECT DISTINCT _import_id FROM "{t}" WHERE store_id = $store' for t in TABLES)
-    rows = con.execute(
-        f"SELECT DISTINCT i.sha256, i.format FROM _imports i JOIN ({ids}) u ON u._import_id = i.import_id "
-        "ORDER BY 1, 2",
-        {"store": store_id},
-    ).fetchall()
+    """``con``: the workspace's DuckDB connection, or a metrics ``Engine`` on any warehouse (one Ibis query)."""
+    from shopops.metrics.engine import Engine
+
+    engine = con if isinstance(con, Engine) else Engine.duckdb(con)
+    used = []
+    for name in TABLES:
+        t = engine.table(name)
+        used.append(t.filter(t.store_id == store_id).select(import_id=t._import_id).distinct())
+    ids = ibis.union(*used, distinct=True)
+    imports = engine.table("_imports")
+    files = imports.semi_join(ids, imports.import_id == ids.import_id).select("sha256", "format").distinct()
+    rows = sorted((r["sha256"], r["format"]) for r in files.to_pyarrow().to_pylist())
     lines = [f"{sha} {fmt}" for sha, fmt in rows] + [f"shopops {__version__}"]
     digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
     return InputLedger(digest, len(rows), __version__)

@@ -76,9 +76,9 @@ class Report:
 
 
 def build_report(con: Any, spec: ReportSpec, *, diagnosis: Diagnosed | None = None) -> Report:
-    """``con``: the workspace's DuckDB connection. ``diagnosis``: findings and tasks already made (run-daily), else
-    the diagnosis runs here when it is installed."""
-    engine = Engine.duckdb(con)
+    """``con``: the workspace's DuckDB connection, or an ``Engine`` on any warehouse. ``diagnosis``: findings and
+    tasks already made (run-daily), else the diagnosis runs here when it is installed."""
+    engine = con if isinstance(con, Engine) else Engine.duckdb(con)
     store = resolve_store(engine, spec.store_id)
     period, base, window = spec.period, spec.base, spec.trend
     morning = None
@@ -107,7 +107,7 @@ def build_report(con: Any, spec: ReportSpec, *, diagnosis: Diagnosed | None = No
         period=period,
         base=base,
         window=window,
-        ledger=input_ledger(con, store),
+        ledger=input_ledger(engine, store),
         kpis=kpis,
         summary=summary,
         decomposition=decomposition,

@@ -1,4 +1,7 @@
-"""Import files into a workspace: stage each file completely, then merge it in one transaction."""
+"""Import files into a warehouse: stage each file completely, then merge it idempotently with its ledger row.
+
+``target`` is any ``Warehouse`` (DuckDB, ClickHouse, Spark) or a ``Workspace`` (its DuckDB, as before backends).
+"""
 
 from __future__ import annotations
 
@@ -8,12 +11,13 @@ from pathlib import Path
 from shopops.ingest import recognise, stage_file
 from shopops.ingest.read import Progress
 from shopops.ingest.stage import DEFAULT_STORE
-from shopops.warehouse.load import ImportResult, already_imported, merge_batch, unchanged_result
+from shopops.warehouse.backends import Warehouse, as_warehouse
+from shopops.warehouse.load import ImportResult
 from shopops.warehouse.workspace import Workspace
 
 
 def import_file(
-    ws: Workspace,
+    target: Warehouse | Workspace,
     path: str | Path,
     *,
     store_id: str | None = None,
@@ -22,20 +26,23 @@ def import_file(
     force: bool = False,
     progress: Progress | None = None,
 ) -> ImportResult:
+    wh = as_warehouse(target)
     recognised = recognise(Path(path), format_name)
     src, fmt = recognised
     if not force:
         # The same bytes, format and store were merged before: say so without staging the file again.
-        previous = already_imported(ws, src.sha256, store_id or DEFAULT_STORE, fmt.name)
+        previous = wh.already_imported(src.sha256, store_id or DEFAULT_STORE, fmt.name)
         if previous is not None:
-            return unchanged_result(ws, previous, str(path))
-    batch = stage_file(Path(path), ws.tmp_dir, store_id=store_id, tz=tz, progress=progress, recognised=recognised)
+            return wh.unchanged_result(previous, str(path))
+    batch = stage_file(
+        Path(path), wh.folder.tmp_dir, store_id=store_id, tz=tz, progress=progress, recognised=recognised
+    )
     try:
-        return merge_batch(ws, batch, force=force)
+        return wh.merge_batch(batch, force=force)
     finally:
         batch.cleanup()
 
 
-def import_files(ws: Workspace, paths: Sequence[str | Path], **options) -> list[ImportResult]:
+def import_files(target: Warehouse | Workspace, paths: Sequence[str | Path], **options) -> list[ImportResult]:
     """Import several files, each on its own; stops at the first bad one (earlier ones stay imported)."""
-    return [import_file(ws, p, **options) for p in paths]
+    return [import_file(target, p, **options) for p in paths]

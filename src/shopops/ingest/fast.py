@@ -1,0 +1,248 @@
+"""The fast staging route: DuckDB reads the CSV in parallel, each value is parsed once, rows stream to parquet.
+
+One pass per output table: ``read_csv`` (all text, the file's own delimiter, strict about the number of fields) →
+blank rows dropped → each used cell parsed by ``fast_parse_expr`` → the format's output query → the canonical
+SELECT → ``COPY … TO parquet``. Every field and row check the reference route runs is folded into that pass as a
+condition that raises (``error()``): a bad value, a missing required value, a number out of range. So the pass
+either writes exactly what the reference route would stage, or stops at the first problem — and then the
+reference route stages the file again to report every problem with its row number. Key uniqueness needs the whole
+file: it is one ``GROUP BY`` over the parquet's key columns afterwards.
+
+Only a file the reference route would stage identically takes this route; the rest return ``None``:
+
+* workbooks (calamine hands rows to Python anyway) and files whose header line DuckDB does not find where the
+  inspection found it;
+* a format that needs rows in file order (``arg_min(…, _row)``) or has several outputs reads a materialised
+  ``src`` table instead of streaming, so the file is parsed once, not once per output;
+* a synthetic id (e.g. an order line number) that is missing is numbered from the whole table: the streamed pass
+  stops on the first such row and the file is staged again from a materialised ``src``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from shopops.ingest.batch import Batch, StagedTable, staged_path
+from shopops.ingest.fastparse import fast_clean_expr, fast_parse_expr
+from shopops.ingest.formats import Format
+from shopops.ingest.outputs import DEFAULT_STORE, canonical_select, lit, q, row_rules, sql_type
+from shopops.ingest.read import Progress, raw_column, transcode
+from shopops.ingest.source import SourceFile
+from shopops.schema import get_table
+
+log = logging.getLogger(__name__)
+
+STOP = "shopops:stop"  # error() text: a check fired; the reference route takes over
+NEEDS_IDS = "shopops:needs-ids"  # error() text: a synthetic id is missing; stage from a materialised src
+# How DuckDB reports a stopped pass: our own error() and CSV errors (ragged rows, bad quoting, huge lines).
+_STOPPED = (duckdb.InvalidInputException, duckdb.ConversionException, duckdb.OutOfRangeException)
+# `_row` outside a leading "SELECT _row," / "SELECT *" means the output depends on file order.
+_LEADING_ROW = re.compile(r"^\s*SELECT\s+(\*|_row\s*,)", re.IGNORECASE)
+
+
+def eligible(src: SourceFile) -> bool:
+    return src.kind == "csv"
+
+
+def stage(
+    con: duckdb.DuckDBPyConnection,
+    src: SourceFile,
+    fmt: Format,
+    workdir: Path,
+    store_id: str | None,
+    tz: str,
+    progress: Progress | None,
+) -> Batch | None:
+    """Stage ``src`` on the fast route, or return ``None`` when the reference route must."""
+    path = transcode(src, workdir) if src.encoding == "gb18030" else src.path
+    try:
+        reader = _reader(src, path)
+        if not _header_where_expected(con, src, path):
+            log.info("%s: DuckDB finds another header line; staging on the reference route", src.name)
+            return None
+        streamed = len(fmt.outputs) == 1 and not any(_needs_order(sql) for sql in fmt.outputs.values())
+        for materialise in (False, True) if streamed else (True,):
+            try:
+                with _polling(con, src.size, progress):
+                    return _stage(con, src, fmt, workdir, store_id, tz, reader, materialise)
+            except _STOPPED as exc:
+                if NEEDS_IDS in str(exc) and not materialise:
+                    _reset(con)
+                    continue
+                log.info("%s: fast route stopped (%s); staging on the reference route", src.name, _first_line(exc))
+                return None
+        return None
+    finally:
+        if path != src.path:
+            path.unlink(missing_ok=True)
+
+
+def _needs_order(sql: str) -> bool:
+    return "_row" in _LEADING_ROW.sub("", sql, count=1)
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+
+
+def _reader(src: SourceFile, path: Path, *, skip: int | None = None) -> str:
+    columns = "{" + ", ".join(f"{lit(raw_column(i))}: 'VARCHAR'" for i in range(len(src.headers))) + "}"
+    compression = "gzip" if src.gzip and path == src.path else "none"
+    return (
+        f"read_csv({lit(str(path))}, header = false, skip = {src.header_row + 1 if skip is None else skip}, "
+        f"columns = {columns}, delim = {lit(src.delimiter)}, quote = '\"', escape = '\"', auto_detect = false, "
+        f"strict_mode = true, null_padding = false, compression = {lit(compression)})"
+    )
+
+
+def _header_where_expected(con: duckdb.DuckDBPyConnection, src: SourceFile, path: Path) -> bool:
+    """DuckDB's ``skip`` counts lines; inspection counted rows. They agree unless a title line spans lines."""
+    con.execute("SET preserve_insertion_order = true")  # else LIMIT 1 may return any line the threads read first
+    try:
+        first = con.execute(f"SELECT * FROM {_reader(src, path, skip=src.header_row)} LIMIT 1").fetchall()
+    except _STOPPED:
+        return False
+    finally:
+        con.execute("SET preserve_insertion_order = false")
+    if not first:
+        return False
+    cells = tuple((c or "").strip().lstrip("\ufeff") for c in first[0])
+    return cells == src.headers
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection,
+    src: SourceFile,
+    fmt: Format,
+    workdir: Path,
+    store_id: str | None,
+    tz: str,
+    reader: str,
+    materialise: bool,
+) -> Batch | None:
+    found = fmt.match(src.headers)
+    typed = _typed_select(src, fmt, found, tz, reader)
+    rows_read = None
+    if materialise:
+        # In file order, so rowid orders rows as the file does (formats take the first value with arg_min(…, _row)).
+        con.execute("SET preserve_insertion_order = true")
+        _, rows_read = _reading(con, f"CREATE TABLE src_rows AS {typed}")
+        con.execute("SET preserve_insertion_order = false")
+        con.execute("CREATE VIEW src AS SELECT rowid AS _row, * FROM src_rows")
+    else:
+        con.execute(f"CREATE VIEW src AS SELECT CAST(NULL AS BIGINT) AS _row, * FROM ({typed})")
+
+    staged: list[StagedTable] = []
+    for table_name, sql in fmt.outputs.items():
+        table = get_table(table_name)
+        select = canonical_select(con, fmt.name, table, sql, store_id, number_ids=materialise)
+        cases = [f"WHEN {r.violated} THEN error({lit(STOP)})" for r in row_rules(table)]
+        if table.synthetic is not None and not materialise:
+            cases.insert(0, f"WHEN {q(table.synthetic.column)} IS NULL THEN error({lit(NEEDS_IDS)})")
+        guard = f"CASE {' '.join(cases)} ELSE TRUE END" if cases else "TRUE"
+        cols = ", ".join(q(c) for c in table.column_names)
+        out = staged_path(workdir, src, table_name)
+        copy = f"COPY (SELECT {cols} FROM ({select}) WHERE {guard}) TO {lit(str(out))} (FORMAT parquet)"
+        copied, scanned = _reading(con, copy)
+        rows_read = rows_read if materialise else scanned  # streamed: this pass read the file
+        staged.append(StagedTable(table_name, out, copied[0][0]))
+        if _has_duplicate_keys(con, out, table.key):
+            log.info("%s: duplicate %s keys; staging on the reference route", src.name, table_name)
+            for t in staged:
+                t.path.unlink(missing_ok=True)
+            return None
+    if rows_read is None:  # no profile to tell: count them
+        rows_read = con.execute(f"SELECT count(*) FROM {reader}").fetchall()[0][0]
+    stores = con.execute(
+        " UNION ".join(f"SELECT DISTINCT store_id FROM read_parquet({lit(str(t.path))})" for t in staged)
+    ).fetchall()
+    store = store_id or (stores[0][0] if len(stores) == 1 else DEFAULT_STORE)
+    return Batch(src, fmt.name, store, rows_read, tuple(staged), route="fast")
+
+
+def _typed_select(src: SourceFile, fmt: Format, found: dict[str, int], tz: str, reader: str) -> str:
+    """Parse each used cell once; raise where the reference route would report a field problem."""
+    used = sorted(set(found.values()))
+    inner, outer = [], []
+    for f in fmt.fields:
+        if f.name not in found:
+            outer.append(f"CAST(NULL AS {sql_type(f.type)}) AS {q(f.name)}")
+            continue
+        raw, parsed = raw_column(found[f.name]), f"_v_{f.name}"
+        inner.append(f"{fast_parse_expr(f.type, raw, date1904=src.date1904, tz=tz)} AS {q(parsed)}")
+        problems = []
+        if f.required:
+            problems.append(f"{q(parsed)} IS NULL")
+        elif f.type != "text":  # text parses whenever it is not blank
+            problems.append(f"{q(parsed)} IS NULL AND {fast_clean_expr(raw)} IS NOT NULL")
+        check = " OR ".join(f"({p})" for p in problems)
+        value = f"CASE WHEN {check} THEN error({lit(STOP)}) ELSE {q(parsed)} END" if problems else q(parsed)
+        outer.append(f"{value} AS {q(f.name)}")
+    carried = ", ".join(raw_column(i) for i in used)
+    # Rows whose every used cell is blank (spreadsheet padding) carry nothing and are dropped, as on the reference
+    # route. COALESCE stops at the first cell that is not blank, which is usually the first.
+    not_blank = "coalesce(" + ", ".join(fast_clean_expr(raw_column(i)) for i in used) + ") IS NOT NULL"
+    rows = f"SELECT * FROM {reader} WHERE {not_blank}" if used else f"SELECT * FROM {reader}"
+    parsed_rows = f"SELECT {', '.join([*inner, carried]) if inner else carried} FROM ({rows})"
+    return f"SELECT {', '.join(outer)} FROM ({parsed_rows})"
+
+
+def _reading(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[tuple], int | None]:
+    """Run a statement that reads the file once, and how many rows it read (DuckDB's profile counts them), so the
+    file is not parsed a second time just to count its rows."""
+    con.execute("SET enable_profiling = 'no_output'")
+    try:
+        rows = con.execute(sql).fetchall()
+        profile = json.loads(con.get_profiling_information(format="json"))
+    finally:
+        con.execute("RESET enable_profiling")
+    scanned = profile.get("query", {}).get("total_rows_scanned") if isinstance(profile.get("query"), dict) else None
+    return rows, scanned
+
+
+def _has_duplicate_keys(con: duckdb.DuckDBPyConnection, parquet: Path, key: tuple[str, ...]) -> bool:
+    keys = ", ".join(q(k) for k in key)
+    sql = f"SELECT 1 FROM read_parquet({lit(str(parquet))}) GROUP BY {keys} HAVING count(*) > 1 LIMIT 1"
+    return bool(con.execute(sql).fetchall())
+
+
+def _reset(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DROP VIEW IF EXISTS src")
+    con.execute("DROP TABLE IF EXISTS src_rows")
+
+
+@contextmanager
+def _polling(con: duckdb.DuckDBPyConnection, total: int, progress: Progress | None) -> Iterator[None]:
+    """Report DuckDB's own query progress as bytes of the file (the CLI's bar counts bytes)."""
+    if progress is None:
+        yield
+        return
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = false")  # tracked, never printed (stdout may carry --json)
+    done = threading.Event()
+
+    def poll() -> None:
+        shown = 0  # each statement counts from 0 again; the bar only moves forward
+        while not done.wait(0.2):
+            at = int(total * min(con.query_progress(), 100.0) / 100)
+            if at > shown:
+                shown = at
+                progress(at, total)
+
+    watcher = threading.Thread(target=poll, daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
+        con.execute("SET enable_progress_bar = false")
+    progress(total, total)
