@@ -13,6 +13,12 @@ from testpaths import FIXTURES, ROOT, SHARED_DATA  # noqa: F401  (re-exported fo
 os.environ.setdefault("SHOPOPS_LANG", "en")
 
 
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch):
+    """`--lang zh` in an in-process CLI run sets SHOPOPS_LANG for the process; never let it leak into the next test."""
+    monkeypatch.setenv("SHOPOPS_LANG", "en")
+
+
 @pytest.fixture
 def shared_data() -> Path:
     """../shared/data, read in place (never copied into the repo)."""

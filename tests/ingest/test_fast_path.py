@@ -87,6 +87,7 @@ def _staged(path: Path, workdir: Path, *, exact: bool, format_name: str | None =
     try:
         batch = stage_file(path, workdir, format_name=format_name, store_id=store, exact=exact)
     except ShopopsError as exc:
+        assert not list(workdir.glob("*.parquet")), "a refused file left staged parquet behind"
         return ("refused", type(exc).__name__, exc.message()), None
     try:
         con = duckdb.connect()
@@ -177,3 +178,21 @@ def test_a_large_clean_file_takes_the_fast_route_every_time(tmp_path):
                 assert batch.route == "fast" and batch.rows_read == 1_000_000 and batch.tables[0].rows == 1_000_000
             finally:
                 batch.cleanup()
+
+
+BAD = {
+    "duplicate key": "order_id,line_no,sku\nO1,1,a\nO1,1,b\n",
+    "bad number": "order_id,line_no,quantity\nO1,1,2\nO2,1,two\n",
+    "missing required": "order_id,line_no,quantity\nO1,1,2\n,2,1\n",
+    "out of range": "order_id,line_no,refund\nO1,1,-3\n",
+    "ragged row": "order_id,line_no,sku\nO1,1,a\nO2,1\n",
+}
+
+
+@pytest.mark.parametrize("text", BAD.values(), ids=BAD.keys())
+def test_a_refused_file_gets_the_reference_message_and_leaves_nothing(tmp_path, text):
+    path = tmp_path / "order_lines.csv"
+    path.write_text(text, encoding="utf-8")
+    fast, route = _staged(path, tmp_path / "a", exact=False, format_name="canonical:order_lines", store="s1")
+    exact, _ = _staged(path, tmp_path / "b", exact=True, format_name="canonical:order_lines", store="s1")
+    assert fast == exact and fast[0] == "refused" and route is None

@@ -135,7 +135,7 @@ def assert_rollups_exact(ws) -> None:
         assert kept == full, r.name
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(IMPORTS)
 def test_rollups_equal_a_full_recomputation_after_random_imports(tmp_path_factory, imports):
     folder = tmp_path_factory.mktemp("imports")

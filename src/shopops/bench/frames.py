@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from shopops.metrics.catalog import CATALOG, MEASURES, Measure, Metric
 from shopops.metrics.drilldown import KEYWORD_METRICS, PRODUCT_METRICS
@@ -82,7 +82,7 @@ def _metric(m: Metric, v: Mapping[str, Value]) -> Value:
         return num
     den = v.get(m.den)  # type: ignore[arg-type]
     if m.kind == "difference":
-        return None if num is None else num - (den or 0)  # type: ignore[operator]
+        return None if num is None else cast(Value, num - (den or 0))  # type: ignore[operator]
     if num is None or den is None or den == 0:
         return None
     ratio = float(num) / float(den)  # type: ignore[arg-type]
@@ -317,7 +317,7 @@ class PandasShop:
                 cols[f"n_{m.name}"] = view[m.where] if m.where else True
         table = view[list(dims)].assign(**cols) if cols else view[list(dims)]
         grouped = table.groupby(list(dims), dropna=False, sort=False)
-        sums = grouped.sum(min_count=0) if cols else None
+        sums: Any = grouped.sum(min_count=0) if cols else None
         groups = grouped.size()
         distinct = {}
         for m in measures:

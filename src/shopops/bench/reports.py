@@ -34,7 +34,7 @@ def _runner(name: str, con: Any, day: dt.date, store: str) -> tuple[Callable[[],
     if name in ("sql", "sql_base"):
         from shopops.bench import sql
 
-        over = "rollups" if name == "sql" else "base"
+        over: sql.Over = "rollups" if name == "sql" else "base"
         return (lambda: assemble(sql.inputs(con, day, store, over), lambda skus: sql.titles(con, store, skus))), 0.0
     if name == "pandas":
         from shopops.bench.frames import PandasShop
@@ -59,7 +59,8 @@ def time_paths(workspace: Path, day: str, store: str, rounds: int, paths: list[s
     date = dt.date.fromisoformat(day)
     with Workspace(workspace, create=False, read_only=True) as ws:
         expected = canonical(build_daily_report(ws.con, date=date, store_id=store))
-        runners, out = {}, {}
+        runners: dict[str, Callable[[], DailyReport]] = {}
+        out: dict[str, dict[str, Any]] = {}
         for name in paths:
             run, load = _runner(name, ws.con, date, store)
             start = time.perf_counter()

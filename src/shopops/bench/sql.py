@@ -112,13 +112,12 @@ def _orders_by_day(over: Over) -> str:
 
 
 def _buyers_by_day(over: Over) -> str:
-    # Each buyer's first paid order: kept by the import, or found over every paid order the store ever had.
-    firsts = (
-        "rollup_buyer_firsts"
-        if over == "rollups"
-        else """(SELECT store_id, buyer_id, min({'t': paid_time, 'o': order_id}).o AS first_order_id FROM orders
+    if over == "rollups":  # kept by the import for each day
+        return """SELECT date, buyers AS order_buyers, new_buyers, returning_buyers FROM rollup_buyers_daily
+                  WHERE store_id = $store AND date BETWEEN $lo AND $day"""
+    # Each buyer's first paid order, found over every paid order the store ever had.
+    firsts = """(SELECT store_id, buyer_id, min({'t': paid_time, 'o': order_id}).o AS first_order_id FROM orders
                  WHERE store_id = $store AND paid_time IS NOT NULL AND buyer_id IS NOT NULL GROUP BY ALL)"""
-    )
     return f"""SELECT CAST(o.paid_time AS DATE) AS date, count(DISTINCT o.buyer_id) AS order_buyers,
                       count(DISTINCT o.buyer_id) FILTER (WHERE o.order_id = f.first_order_id) AS new_buyers,
                       count(DISTINCT o.buyer_id) FILTER (WHERE o.order_id <> f.first_order_id) AS returning_buyers

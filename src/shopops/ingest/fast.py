@@ -70,10 +70,13 @@ def stage(
             return None
         streamed = len(fmt.outputs) == 1 and not any(_needs_order(sql) for sql in fmt.outputs.values())
         for materialise in (False, True) if streamed else (True,):
+            written: list[Path] = []
             try:
                 with _polling(con, src.size, progress):
-                    return _stage(con, src, fmt, workdir, store_id, tz, reader, materialise)
+                    return _stage(con, src, fmt, workdir, store_id, tz, reader, materialise, written)
             except _STOPPED as exc:
+                for leftover in written:  # a pass stopped half-way leaves a partial parquet
+                    leftover.unlink(missing_ok=True)
                 if NEEDS_IDS in str(exc) and not materialise:
                     _reset(con)
                     continue
@@ -127,6 +130,7 @@ def _stage(
     tz: str,
     reader: str,
     materialise: bool,
+    written: list[Path],
 ) -> Batch | None:
     found = fmt.match(src.headers)
     typed = _typed_select(src, fmt, found, tz, reader)
@@ -150,14 +154,15 @@ def _stage(
         guard = f"CASE {' '.join(cases)} ELSE TRUE END" if cases else "TRUE"
         cols = ", ".join(q(c) for c in table.column_names)
         out = staged_path(workdir, src, table_name)
+        written.append(out)
         copy = f"COPY (SELECT {cols} FROM ({select}) WHERE {guard}) TO {lit(str(out))} (FORMAT parquet)"
         copied, scanned = _reading(con, copy)
         rows_read = rows_read if materialise else scanned  # streamed: this pass read the file
         staged.append(StagedTable(table_name, out, copied[0][0]))
         if _has_duplicate_keys(con, out, table.key):
             log.info("%s: duplicate %s keys; staging on the reference route", src.name, table_name)
-            for t in staged:
-                t.path.unlink(missing_ok=True)
+            for leftover in written:
+                leftover.unlink(missing_ok=True)
             return None
     if rows_read is None:  # no profile to tell: count them
         rows_read = con.execute(f"SELECT count(*) FROM {reader}").fetchall()[0][0]

@@ -6,6 +6,7 @@ fast path streams the SELECT straight to parquet with the rules folded into one 
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import duckdb
@@ -100,7 +101,7 @@ class Rule:
     shows_value: bool  # the message shows the offending value (a range) or nothing (a missing value)
 
 
-def row_rules(table: Table, checked: set[str] = frozenset()) -> list[Rule]:
+def row_rules(table: Table, checked: AbstractSet[str] = frozenset()) -> list[Rule]:
     """Required values and ranges. ``checked`` columns were already required at the field level (a value that
     failed to parse is reported there, not twice)."""
     rules = []
@@ -109,7 +110,12 @@ def row_rules(table: Table, checked: set[str] = frozenset()) -> list[Rule]:
             rules.append(Rule(col.name, f"{q(col.name)} IS NULL", f"{table.name}.{col.name} is required", False))
         if col.minimum is not None:
             rules.append(
-                Rule(col.name, f"{q(col.name)} < {col.minimum}", f"{table.name}.{col.name} must be ≥ {col.minimum:g}", True)
+                Rule(
+                    col.name,
+                    f"{q(col.name)} < {col.minimum}",
+                    f"{table.name}.{col.name} must be ≥ {col.minimum:g}",
+                    True,
+                )
             )
         if col.maximum is not None:
             hint = " (write 65% or 0.65)" if col.type == "rate" else ""

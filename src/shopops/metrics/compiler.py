@@ -118,8 +118,9 @@ def compile_query(
                 measures.append(MEASURES[name])
     parts = []
     for f, ms in by_fact.items():
-        summary = SUMMARIES.get(f) if rollups else None
-        if summary is not None and {*query.grain, *(d for d, _ in query.where)} <= set(summary.dims):
+        for summary in SUMMARIES.get(f, ()) if rollups else ():
+            if not _answers(summary, query):
+                continue
             served = [m for m in ms if m.name in summary.measures]
             ms = [m for m in ms if m.name not in summary.measures]
             if served:
@@ -155,6 +156,11 @@ def _restricted(v: ir.Table, fact: Fact | None, query: MetricQuery, bind: Binder
 def _values(v: ir.Table, m: Measure) -> ir.Column:
     col = v[m.column].fill_null(0) if m.blank_is_zero else v[m.column]
     return col * v[m.weight] if m.weight else col
+
+
+def _answers(summary: Summary, query: MetricQuery) -> bool:
+    dims = {*query.grain, *(d for d, _ in query.where)}
+    return dims <= set(summary.dims) and (not summary.per_day or "date" in query.grain)
 
 
 def _summarised(

@@ -88,6 +88,7 @@ class Summary:
     dims: tuple[str, ...]
     sums: Mapping[str, tuple[str, str]]
     counts: Mapping[str, str]
+    per_day: bool = False  # exact for one day only (distinct counts): the query's grain must keep ``date``
 
     @property
     def measures(self) -> frozenset[str]:
@@ -259,10 +260,13 @@ def _traffic_rows(tables: TableSource, rolled: bool) -> ir.Table:
     stacked = ibis.union(*parts, distinct=False)
     # The export's days stay as exported; a day without it takes its sessions, with GMV from that day's orders
     # (orders alone say nothing about visitors).
-    kept = stacked.filter(
-        (stacked._kind == EXPORT)
-        | (~_day_flag(stacked, stacked._kind == EXPORT) & _day_flag(stacked, stacked._kind == SESSIONS))
+    # The day flags become columns before the filter: Spark has no QUALIFY, and sqlglot's rewrite of a filter on
+    # a window leaves the other predicates pointing at an alias it removed (AnalysisException on Spark).
+    flagged = stacked.mutate(
+        _export_day=_day_flag(stacked, stacked._kind == EXPORT),
+        _sessions_day=_day_flag(stacked, stacked._kind == SESSIONS),
     )
+    kept = flagged.filter((flagged._kind == EXPORT) | (~flagged._export_day & flagged._sessions_day))
     # One row per store, day and source: the export's row as it is, or the sessions' and orders' sides together.
     return kept.group_by(*keys).aggregate(**{c: kept[c].max() for c in _TRAFFIC_COLUMNS})
 
@@ -289,8 +293,9 @@ def _product_rows(tables: TableSource, rolled: bool) -> ir.Table:
     derived = lines.mutate(units=_guarded(lines.quantity, lines.quantity_n), gmv=_guarded(lines.amount, lines.amount_n))
     stacked = ibis.union(export, _shaped(derived, _PRODUCT_COLUMNS, keys, ORDERS), distinct=False)
     # Order lines fill only the store-days without a product export.
-    kept = stacked.filter((stacked._kind == EXPORT) | ~_day_flag(stacked, stacked._kind == EXPORT))
-    return kept.drop("_kind")
+    flagged = stacked.mutate(_export_day=_day_flag(stacked, stacked._kind == EXPORT))  # see _traffic_rows
+    kept = flagged.filter((flagged._kind == EXPORT) | ~flagged._export_day)
+    return kept.drop("_kind", "_export_day")
 
 
 def _products(t: ir.Table) -> ir.Table:
@@ -352,9 +357,8 @@ FACTS: dict[str, Fact] = {
     )
 }
 
-SUMMARIES: dict[str, Summary] = {
-    s.fact: s
-    for s in (
+SUMMARIES: dict[str, tuple[Summary, ...]] = {
+    "orders": (
         Summary(
             "orders",
             "rollup_orders_daily",
@@ -362,6 +366,16 @@ SUMMARIES: dict[str, Summary] = {
             sums={"order_gmv": ("paid_amount", "paid_amount_n"), "refunds": ("refunds", "orders")},
             counts={"orders": "orders"},
         ),
+        Summary(
+            "orders",
+            "rollup_buyers_daily",
+            ("date",),
+            sums={},
+            counts={"order_buyers": "buyers", "new_buyers": "new_buyers", "returning_buyers": "returning_buyers"},
+            per_day=True,
+        ),
+    ),
+    "ads": (
         Summary(
             "ads",
             "rollup_ad_keywords_daily",
@@ -375,5 +389,5 @@ SUMMARIES: dict[str, Summary] = {
             },
             counts={},
         ),
-    )
+    ),
 }

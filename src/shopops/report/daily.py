@@ -175,7 +175,7 @@ def assemble(inputs: ReportInputs, titles: Callable[[list[str]], Mapping[str, st
     day, store, bases = inputs.date, inputs.store_id, inputs.base_dates
     history = inputs.history.by_key("date")
     plan = None
-    gmv_by_date = {d: r["gmv"] for d, r in history.items()}
+    gmv_by_date: dict[dt.date, Any] = {d: r["gmv"] for d, r in history.items()}  # type: ignore[misc]
     if inputs.target is not None:
         plan = learn_plan(store, day.strftime("%Y-%m"), inputs.target, gmv_by_date, inputs.campaigns)
     pacing = None

@@ -148,7 +148,7 @@ def _merge_table(ws: Workspace, name: str, parquet: str, import_id: int, touched
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # DuckDB notes that a DB-API result is copied to Arrow
         replaced = con.execute(delete + " RETURNING " + ", ".join(f't."{c}"' for c in needed)).to_arrow_table()
-    if replaced.num_rows:
+    if replaced is not None and replaced.num_rows:
         con.register("_replaced", replaced)
         touched.add(name, "_replaced")
         con.unregister("_replaced")

@@ -23,6 +23,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 import duckdb
 
@@ -50,6 +51,15 @@ class Dependency:
 
 
 @dataclass(frozen=True)
+class Follows:
+    """Keys that move when another rollup's groups change: ``keys`` is SQL over ``{touched}`` (that rollup's touched
+    keys), read just before and just after that rollup is refreshed."""
+
+    rollup: str
+    keys: str
+
+
+@dataclass(frozen=True)
 class Rollup:
     name: str
     # The rows it sums, restricted to the keys in ``{touched}`` (a relation of key tuples, aliased ``t``).
@@ -60,6 +70,7 @@ class Rollup:
     columns: tuple[Column, ...]
     depends: tuple[Dependency, ...]
     key_types: tuple[ColumnType, ...] = ("text", "date")
+    follows: tuple[Follows, ...] = ()
     tables: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -98,14 +109,18 @@ def _counted(*specs: str) -> tuple[Column, ...]:
     out = []
     for spec in specs:
         name, _, type_ = spec.partition(":")
-        out.append(Column(name, type_ or "int", f'sum("{name}")'))  # type: ignore[arg-type]
+        out.append(Column(name, cast(ColumnType, type_ or "int"), f'sum("{name}")'))
         out.append(Column(f"{name}_n", "int", f'count("{name}")'))
     return tuple(out)
 
 
 def _kept(*specs: str) -> tuple[Column, ...]:
     """Columns of rows that are already one per grain."""
-    return tuple(Column(n, t or "int", f'max("{n}")') for n, _, t in (s.partition(":") for s in specs))  # type: ignore[misc]
+    out = []
+    for spec in specs:
+        name, _, type_ = spec.partition(":")
+        out.append(Column(name, cast(ColumnType, type_ or "int"), f'max("{name}")'))
+    return tuple(out)
 
 
 _PAID_DAY = "CAST(o.paid_time AS DATE)"
@@ -253,6 +268,33 @@ ROLLUPS: dict[str, Rollup] = {
             (Dependency("orders", ("store_id", "buyer_id"), "SELECT DISTINCT store_id, buyer_id FROM {rows}"),),
             key_types=("text", "text"),
         ),
+        # Distinct, new and returning buyers of each day: exact for a day, so the morning report's KPIs need no
+        # scan of the order history. A buyer whose first order moves also moves a day's new/returning counts:
+        # the days of the touched buyers' first orders, before and after, are touched too.
+        Rollup(
+            "rollup_buyers_daily",
+            f"(SELECT o.store_id, {_PAID_DAY} AS date, o.buyer_id, o.order_id = f.first_order_id AS is_first "
+            f"FROM orders o SEMI JOIN {{touched}} t ON {_on('o.store_id', _PAID_DAY)} "
+            "LEFT JOIN rollup_buyer_firsts f ON f.store_id = o.store_id AND f.buyer_id = o.buyer_id "
+            "WHERE o.paid_time IS NOT NULL)",
+            ("store_id", "date"),
+            (),
+            (),
+            (
+                Column("buyers", "int", "count(DISTINCT buyer_id)"),
+                Column("new_buyers", "int", "count(DISTINCT buyer_id) FILTER (WHERE is_first)"),
+                Column("returning_buyers", "int", "count(DISTINCT buyer_id) FILTER (WHERE NOT is_first)"),
+            ),
+            (_ORDER_DAYS,),
+            follows=(
+                Follows(
+                    "rollup_buyer_firsts",
+                    f"SELECT DISTINCT o.store_id, {_PAID_DAY} AS date FROM rollup_buyer_firsts f "
+                    "SEMI JOIN {touched} t ON f.store_id = t.store_id AND f.buyer_id = t.buyer_id "
+                    "JOIN orders o ON o.store_id = f.store_id AND o.order_id = f.first_order_id",
+                ),
+            ),
+        ),
     )
 }
 
@@ -308,7 +350,8 @@ class Touched:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, tables: Iterable[str]) -> None:
         self.con = con
-        self.rollups = list(dict.fromkeys(r for t in tables for r in depending_on(t)))
+        affected = {r.name for t in tables for r in depending_on(t)}
+        self.rollups = [r for r in ROLLUPS.values() if r.name in affected]  # declared order: firsts before days
         for r in self.rollups:
             cols = ", ".join(f'"{k}" {SQL_TYPES[t]}' for k, t in zip(r.key, r.key_types, strict=True))
             con.execute(f'CREATE OR REPLACE TEMP TABLE "_touched_{r.name}" ({cols})')
@@ -329,9 +372,14 @@ class Touched:
         """Recompute the touched keys' groups of every affected rollup from the base tables."""
         for r in self.rollups:
             touched = f'(SELECT DISTINCT * FROM "_touched_{r.name}")'
+            followers = [(f, later) for later in self.rollups for f in later.follows if f.rollup == r.name]
+            for f, later in followers:  # the keys as they stand before this rollup changes …
+                self.con.execute(f'INSERT INTO "_touched_{later.name}" ' + f.keys.format(touched=touched))
             on = " AND ".join(f'x."{k}" = t."{k}"' for k in r.key)
             self.con.execute(f'DELETE FROM "{r.name}" x USING {touched} t WHERE {on}')
             self.con.execute(f'INSERT INTO "{r.name}" {r.select(touched)}')
+            for f, later in followers:  # … and after
+                self.con.execute(f'INSERT INTO "_touched_{later.name}" ' + f.keys.format(touched=touched))
 
     def drop(self) -> None:
         for r in self.rollups:
