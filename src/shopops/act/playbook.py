@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -44,10 +44,21 @@ class Action:
     en: str  # formatted with the finding (subject, label, value, baseline, impact) and its facts
     zh: str
     only_for: tuple[str, ...] = ()  # subjects it applies to (empty: all)
+    # (fact, other): the action only makes sense while fact > other (a fact name or a number) — no "reorder 0
+    # units", no "lower the bid to what it already is".
+    needs: tuple[tuple[str, str | float], ...] = ()
+
+    def applies(self, facts: Mapping[str, object]) -> bool:
+        for name, other in self.needs:
+            value = facts.get(name)
+            bound = facts.get(other) if isinstance(other, str) else other
+            if not isinstance(value, int | float) or not isinstance(bound, int | float) or not value > bound:
+                return False
+        return True
 
 
-def _a(name, role, due, en, zh, only_for=()) -> Action:
-    return Action(name, role, due, en, zh, only_for)
+def _a(name, role, due, en, zh, only_for=(), needs=()) -> Action:
+    return Action(name, role, due, en, zh, only_for, needs)
 
 
 OPS, PRO, DES, SRV, CON = Role.OPERATOR, Role.PROMOTION, Role.DESIGN, Role.SERVICE, Role.CONTENT
@@ -141,6 +152,16 @@ PLAYBOOK: dict[str, Action] = {
             "Reorder {reorder_units:,.0f} units of {label} by {reorder_by} (sells {daily_units:.1f} a day, lead time "
             "{lead_time_days:.0f} days)",
             "在 {reorder_by} 前补货 {label} {reorder_units:,.0f} 件(日均 {daily_units:.1f} 件,补货周期 {lead_time_days:.0f} 天)",
+            needs=(("reorder_units", 0),),
+        ),
+        _a(
+            "chase_restock",
+            OPS,
+            0,
+            "Chase the {in_transit:,.0f} units of {label} on the way and tell the team when they land (sells "
+            "{daily_units:.1f} a day)",
+            "跟进 {label} 在途的 {in_transit:,.0f} 件,到货后通知团队(日均 {daily_units:.1f} 件)",
+            needs=(("in_transit", 0),),
         ),
         _a(
             "restore_bundle",
@@ -162,6 +183,7 @@ PLAYBOOK: dict[str, Action] = {
             1,
             "Lower the bid on '{subject}' ({campaign}) to {suggested_bid:.2f} (now {bid:.2f})",
             "将关键词「{subject}」({campaign})出价降至 {suggested_bid:.2f}(当前 {bid:.2f})",
+            needs=(("bid", "suggested_bid"),),
         ),
         _a(
             "coach_agent",
@@ -216,7 +238,11 @@ PLAYBOOK: dict[str, Action] = {
 def actions_for(finding: Finding, names: Iterable[str]) -> list[Action]:
     """The named actions that apply to the finding's subject (or its kind, e.g. a source's ``content``)."""
     subject = {finding.subject, str(finding.facts.get("kind") or "")}
-    return [PLAYBOOK[n] for n in names if not PLAYBOOK[n].only_for or subject & set(PLAYBOOK[n].only_for)]
+    return [
+        PLAYBOOK[n]
+        for n in names
+        if (not PLAYBOOK[n].only_for or subject & set(PLAYBOOK[n].only_for)) and PLAYBOOK[n].applies(finding.facts)
+    ]
 
 
 def task_id(store_id: str, date: dt.date, code: str, subject: str, action: str) -> str:

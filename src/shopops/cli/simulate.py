@@ -143,40 +143,16 @@ def demo(
 
 
 def _report(ws, store: str, day: date) -> None:
+    """The morning report of the demo's last day, then its diagnosis and the afternoon's tasks."""
+    from shopops.act import TaskBook, plan
+    from shopops.cli.diagnose import _print_diagnosis
+    from shopops.diagnose import diagnose, load_overrides
+    from shopops.metrics.engine import Engine
+    from shopops.report.daily import build_daily_report, render_terminal
     from shopops.simulate.demo import COMPARE
 
-    try:
-        from shopops.report.daily import build_daily_report, render_terminal
-    except ImportError:
-        _summary(ws, store, day)
-        return
-    report = build_daily_report(ws.con, date=day, store_id=store, compare=COMPARE)
-    render_terminal(report, out, lang=current_lang())
-
-
-def _summary(ws, store: str, day: date) -> None:
-    from rich.table import Table
-
-    from shopops.simulate.demo import day_summary
-
-    s = day_summary(ws.con, store, day)
-    target = f" vs day target {s.day_target:,.0f}" if s.day_target else ""
-    conv = s.buyers / s.visitors if s.visitors else 0
-    out.print(
-        f"[bold]{day}[/] GMV {s.gmv:,.0f}{target} — visitors {s.visitors:,}, buyers {s.buyers:,}, "
-        f"conversion {conv:.2%}, 客单价 {s.gmv / max(s.buyers, 1):,.0f}"
-    )
-    table = Table("source", "visitors", "conversion", "客单价", "GMV", box=None)
-    for x in s.sources:
-        table.add_row(
-            x.source,
-            f"{x.visitors:,}",
-            f"{x.conversion:.2%}" if x.conversion is not None else "-",
-            f"{x.revenue_per_buyer:,.0f}" if x.revenue_per_buyer else "-",
-            f"{x.gmv:,.0f}",
-        )
-    out.print(table)
-    week = day - timedelta(days=7)
-    out.print(
-        f"[dim](compare with 'shopops report daily --date {day}' once reports are installed; {week} is a week ago)[/]"
-    )
+    lang = current_lang()
+    render_terminal(build_daily_report(ws.con, date=day, store_id=store, compare=COMPARE), out, lang=lang)
+    diagnosis = diagnose(Engine.duckdb(ws.con), day, store, load_overrides(ws.root))
+    out.print()
+    _print_diagnosis(diagnosis, TaskBook(ws.con).save(plan(diagnosis)), lang)
