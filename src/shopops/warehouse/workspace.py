@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -67,6 +68,50 @@ def _alive(pid: int) -> bool:
 def workspace_path(option: str | os.PathLike[str] | None = None) -> Path:
     """``--workspace`` wins, then ``SHOPOPS_WORKSPACE``, then ``./shopops-data``."""
     return Path(option or os.environ.get("SHOPOPS_WORKSPACE") or DEFAULT_WORKSPACE)
+
+
+@dataclass(frozen=True)
+class Folder:
+    """The workspace folder every backend keeps on this machine: raw files as they arrived and staging scratch."""
+
+    root: Path
+
+    @classmethod
+    def at(cls, root: str | os.PathLike[str] | None, *, create: bool = True) -> Folder:
+        folder = cls(workspace_path(root))
+        if create:
+            for d in (folder.root, folder.raw_dir, folder.tmp_dir):
+                d.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.root / "raw"
+
+    @property
+    def tmp_dir(self) -> Path:
+        return self.root / "tmp"
+
+    def keep_raw(self, path: Path, sha256: str, suffix: str) -> Path:
+        """The original bytes, named by content, read-only."""
+        dest = self.raw_dir / f"{sha256}{suffix}"
+        if not dest.exists():
+            tmp = dest.with_name(dest.name + f".{os.getpid()}.part")
+            shutil.copyfile(path, tmp)
+            tmp.chmod(0o444)
+            tmp.replace(dest)
+        return dest
+
+    def sweep(self) -> None:
+        """Scratch left by killed imports (``stage-<pid>-…``) of processes that no longer run."""
+        for folder, pattern in ((self.tmp_dir, _SCRATCH), (self.raw_dir, _PART)):
+            if not folder.is_dir():
+                continue
+            for leftover in folder.iterdir():
+                match = pattern.search(leftover.name)
+                if match and leftover.is_file() and not _alive(int(match.group(1))):
+                    log.info("removing %s, left by a stopped import", leftover)
+                    leftover.unlink(missing_ok=True)
 
 
 def table_ddl(name: str) -> str:
@@ -130,29 +175,12 @@ class Workspace:
                 self.con.execute(f'ALTER TABLE "{name}" ADD COLUMN "{col.name}" {col.sql_type}')
 
     def _sweep(self) -> None:
-        """Delete scratch files a killed import left behind (a 5 M-row staging file is gigabytes).
-
-        Scratch names carry their process's PID (``stage-<pid>-…``, ``utf8-<pid>-…``, ``raw/….<pid>.part``); only
-        files of processes that no longer run are removed, so another import in this process is never disturbed.
-        """
-        for folder, pattern in ((self.tmp_dir, _SCRATCH), (self.raw_dir, _PART)):
-            if not folder.is_dir():
-                continue
-            for leftover in folder.iterdir():
-                match = pattern.search(leftover.name)
-                if match and leftover.is_file() and not _alive(int(match.group(1))):
-                    log.info("removing %s, left by a stopped import", leftover)
-                    leftover.unlink(missing_ok=True)
+        """Delete scratch files a killed import left behind (a 5 M-row staging file is gigabytes)."""
+        Folder(self.root).sweep()
 
     def keep_raw(self, path: Path, sha256: str, suffix: str) -> Path:
         """Keep the original bytes, named by content hash, read-only. Idempotent."""
-        dest = self.raw_dir / f"{sha256}{suffix}"
-        if not dest.exists():
-            tmp = dest.with_name(dest.name + f".{os.getpid()}.part")
-            shutil.copyfile(path, tmp)
-            tmp.chmod(0o444)
-            tmp.replace(dest)
-        return dest
+        return Folder(self.root).keep_raw(path, sha256, suffix)
 
     def close(self) -> None:
         self.con.close()

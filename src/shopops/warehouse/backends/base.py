@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import shutil
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -21,7 +18,7 @@ from shopops.ingest import Batch
 from shopops.warehouse.load import ImportResult
 from shopops.warehouse.status import Status
 from shopops.warehouse.url import WarehouseUrl
-from shopops.warehouse.workspace import _PART, _SCRATCH, _alive, workspace_path
+from shopops.warehouse.workspace import Folder
 
 log = logging.getLogger(__name__)
 
@@ -57,50 +54,6 @@ class Warehouse(Protocol):
     def ibis(self) -> Any: ...
 
     def close(self) -> None: ...
-
-
-@dataclass(frozen=True)
-class Folder:
-    """The workspace folder every backend keeps on this machine: raw files as they arrived and staging scratch."""
-
-    root: Path
-
-    @classmethod
-    def at(cls, root: str | os.PathLike[str] | None, *, create: bool = True) -> Folder:
-        folder = cls(workspace_path(root))
-        if create:
-            for d in (folder.root, folder.raw_dir, folder.tmp_dir):
-                d.mkdir(parents=True, exist_ok=True)
-        return folder
-
-    @property
-    def raw_dir(self) -> Path:
-        return self.root / "raw"
-
-    @property
-    def tmp_dir(self) -> Path:
-        return self.root / "tmp"
-
-    def keep_raw(self, path: Path, sha256: str, suffix: str) -> Path:
-        """The original bytes, named by content, read-only (the same rule as ``Workspace.keep_raw``)."""
-        dest = self.raw_dir / f"{sha256}{suffix}"
-        if not dest.exists():
-            tmp = dest.with_name(dest.name + f".{os.getpid()}.part")
-            shutil.copyfile(path, tmp)
-            tmp.chmod(0o444)
-            tmp.replace(dest)
-        return dest
-
-    def sweep(self) -> None:
-        """Scratch left by killed imports (``stage-<pid>-…``) of processes that no longer run."""
-        for folder, pattern in ((self.tmp_dir, _SCRATCH), (self.raw_dir, _PART)):
-            if not folder.is_dir():
-                continue
-            for leftover in folder.iterdir():
-                match = pattern.search(leftover.name)
-                if match and leftover.is_file() and not _alive(int(match.group(1))):
-                    log.info("removing %s, left by a stopped import", leftover)
-                    leftover.unlink(missing_ok=True)
 
 
 def ledger_row(batch: Batch, import_id: int, raw: Path) -> dict[str, Any]:
