@@ -66,6 +66,8 @@ def test_every_action_reads_without_holes():
         listing_id="L1",
         price=70.0,
         campaign_id="C1",
+        reorder_units=40,
+        in_transit=120,
     )
     for action in PLAYBOOK.values():
         for lang in ("en", "zh"):
@@ -138,3 +140,11 @@ def test_only_for_keeps_content_tasks_to_content_sources():
         Role.PROMOTION,
         Role.CONTENT,
     ]
+
+
+def test_an_action_whose_need_is_unmet_makes_no_task():
+    """No "reorder 0 units", no "lower the bid" to a bid that is not lower."""
+    assert tasks_for(finding(reorder_units=0), ["reorder_stock"]) == []
+    assert len(tasks_for(finding(reorder_units=30), ["reorder_stock"])) == 1
+    assert tasks_for(finding(bid=1.0, suggested_bid=1.0), ["lower_bid"]) == []
+    assert len(tasks_for(finding(bid=1.5, suggested_bid=1.1), ["lower_bid"])) == 1
