@@ -6,16 +6,15 @@ SELECT → ``COPY … TO parquet``. Every field and row check the reference rout
 condition that raises (``error()``): a bad value, a missing required value, a number out of range. So the pass
 either writes exactly what the reference route would stage, or stops at the first problem — and then the
 reference route stages the file again to report every problem with its row number. Key uniqueness needs the whole
-file: it is one ``GROUP BY`` over the parquet's key columns afterwards.
+file: it is one ``GROUP BY`` over the parquet's key columns afterwards. The rows read are what DuckDB's profiler
+counted in that same pass, so no second pass over the file counts them.
 
-Only a file the reference route would stage identically takes this route; the rest return ``None``:
-
-* workbooks (calamine hands rows to Python anyway) and files whose header line DuckDB does not find where the
-  inspection found it;
-* a format that needs rows in file order (``arg_min(…, _row)``) or has several outputs reads a materialised
-  ``src`` table instead of streaming, so the file is parsed once, not once per output;
-* a synthetic id (e.g. an order line number) that is missing is numbered from the whole table: the streamed pass
-  stops on the first such row and the file is staged again from a materialised ``src``.
+Workbooks (calamine hands rows to Python anyway) and files whose header line DuckDB does not find where the
+inspection found it go to the reference route directly. Two kinds of file read a materialised ``src`` table (in
+file order, its ``rowid`` as ``_row``) instead of streaming: a format that needs rows in file order
+(``arg_min(…, _row)``) or fills several tables, so the file is parsed once, not once per output; and a file where
+some synthetic id (e.g. an order line number) is missing, numbered from the whole table — the streamed pass stops
+on the first such row.
 """
 
 from __future__ import annotations
@@ -46,6 +45,7 @@ NEEDS_IDS = "shopops:needs-ids"  # error() text: a synthetic id is missing; stag
 _STOPPED = (duckdb.InvalidInputException, duckdb.ConversionException, duckdb.OutOfRangeException)
 # `_row` outside a leading "SELECT _row," / "SELECT *" means the output depends on file order.
 _LEADING_ROW = re.compile(r"^\s*SELECT\s+(\*|_row\s*,)", re.IGNORECASE)
+_SRC = re.compile(r"\bsrc\b")
 
 
 def eligible(src: SourceFile) -> bool:
@@ -157,7 +157,8 @@ def _stage(
         written.append(out)
         copy = f"COPY (SELECT {cols} FROM ({select}) WHERE {guard}) TO {lit(str(out))} (FORMAT parquet)"
         copied, scanned = _reading(con, copy)
-        rows_read = rows_read if materialise else scanned  # streamed: this pass read the file
+        if not materialise and len(_SRC.findall(sql)) == 1:  # streamed, src read once: this pass read the file once
+            rows_read = scanned
         staged.append(StagedTable(table_name, out, copied[0][0]))
         if _has_duplicate_keys(con, out, table.key):
             log.info("%s: duplicate %s keys; staging on the reference route", src.name, table_name)
