@@ -7,9 +7,9 @@ import json
 import subprocess
 from decimal import Decimal
 
-from testpaths import ROOT
 from shopops import __version__
 from shopops.schema import TABLES
+from testpaths import ROOT
 
 SHOPOPS = ROOT / ".venv" / "bin" / "shopops"
 ORDERS = (

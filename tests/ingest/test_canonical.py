@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from testpaths import FIXTURES
 from shopops.schema import TABLES, Column, Table
 from shopops.warehouse import Workspace
+from testpaths import FIXTURES
 
 SAMPLES = FIXTURES / "formats" / "canonical"
 YES = {"true", "1", "是", "yes", "y"}

@@ -18,8 +18,8 @@ from random import Random
 
 import pytest
 
-from testpaths import ROOT
 from shopops.warehouse import Workspace
+from testpaths import ROOT
 
 SHOPOPS = ROOT / ".venv" / "bin" / "shopops"
 ROWS = 600_000  # staging on the fast route takes ~0.5 s at this size: the seeded kills still land in every phase

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from testpaths import ROOT
 from shopops.schema import TABLES
 from shopops.warehouse import Workspace, import_file
+from testpaths import ROOT
 
 SHOPOPS = ROOT / ".venv" / "bin" / "shopops"
 TRAFFIC = '统计日期,流量来源,访客数,支付金额\n2024-06-18,手淘搜索,3120,"15,234.60"\n2024-06-18,直通车,1480,5820.00\n'
