@@ -10,78 +10,12 @@ from pathlib import Path
 import pandas as pd
 
 from shopops.diagnose.context import DayContext
-from shopops.diagnose.data import StoreData
-
-FRAMES = {
-    "store_daily": [
-        "date",
-        "visitors",
-        "page_views",
-        "bounce_rate",
-        "pages_per_visitor",
-        "buyers",
-        "gmv",
-        "conversion_rate",
-        "revenue_per_buyer",
-        "paid_traffic_cost",
-    ],
-    "traffic": [
-        "date",
-        "source",
-        "visitors",
-        "page_views",
-        "bounce_rate",
-        "pages_per_visitor",
-        "buyers",
-        "gmv",
-        "conversion_rate",
-        "revenue_per_buyer",
-        "paid_traffic_cost",
-        "returning_visitors",
-        "kind",
-    ],
-    "product_daily": [
-        "date",
-        "sku",
-        "title",
-        "visitors",
-        "page_views",
-        "bounce_rate",
-        "buyers",
-        "units",
-        "gmv",
-        "search_visitors",
-        "search_impressions",
-        "search_rank",
-    ],
-    "ads": ["date", "campaign", "keyword", "sku", "impressions", "clicks", "cost", "ad_gmv", "bid"],
-    "reviews": ["review_id", "sku", "order_id", "category", "rating", "text", "reply", "date"],
-    "inventory": ["date", "sku", "on_hand", "in_transit", "lead_time_days"],
-    "service": ["date", "agent", "inquiries", "inquirers_paid", "paid_amount", "response_seconds"],
-    "competitors": [
-        "date",
-        "competitor",
-        "listing_id",
-        "title",
-        "price",
-        "monthly_sales",
-        "image_hash",
-        "first_seen",
-        "matched_sku",
-    ],
-    "baskets": ["date", "sku", "partner", "both"],
-    "sku_orders": ["date", "sku", "orders"],
-    "deliveries": ["order_id", "date", "delivered", "promised", "rating", "sku", "seller_id", "category", "late"],
-    "sessions": ["source", "visitor_type", "date", "month", "sessions", "bounce_sum", "bounce_n", "pages", "purchases"],
-    "products": ["sku", "title", "category", "price", "cost", "main_image_hash", "launch_date"],
-    "categories": ["category", "label_en", "label_zh"],
-    "campaign_rows": ["campaign_id", "name", "platform_event", "type", "start_date", "end_date"],
-}
+from shopops.diagnose.data import FRAME_COLUMNS, StoreData
 
 
 def store_data(start: dt.date, end: dt.date, store_id: str = "s1", campaigns=(), targets=None, **frames) -> StoreData:
     """A StoreData holding the given frames (others empty), loaded from ``start`` to ``end``."""
-    built = {name: frames.get(name, pd.DataFrame(columns=cols)) for name, cols in FRAMES.items()}
+    built = {name: frames.get(name, pd.DataFrame(columns=cols)) for name, cols in FRAME_COLUMNS.items()}
     return StoreData(
         store_id=store_id, start=start, end=end, campaigns=tuple(campaigns), targets=targets or {}, **built
     )

@@ -64,4 +64,5 @@ def test_bad_values_are_errors(tmp_path, text):
 
 def test_parse_in_memory():
     o = parse_overrides({"s1": {"pages_per_visitor_low": {"fail": 2.0, "weekday": 4}}})
-    assert o.params("pages_per_visitor_low", "s1") == {"fail": 2.0, "passed_before": 2.65, "good": 3.5, "weekday": 4}
+    expected = {"fail": 2.0, "passed_before": 2.65, "good": 3.5, "strong": 4.0, "weekday": 4}
+    assert o.params("pages_per_visitor_low", "s1") == expected

@@ -253,3 +253,26 @@ def test_finding_is_plain_json():
     assert payload["value"] == 2.0 and payload["baseline"] == 1.2
     assert payload["text"] == f.zh
     assert NONE.params("paid_cpc_spike", "s1")["z"] == 4.0
+
+
+# The weekly page-health review (report/health.py) reads its limits from these rules: at each limit both must agree.
+PAGE_LIMITS = {  # rule → (view column, the review's check, the other columns the rule reads)
+    "bounce_rate_high": ("bounce_rate_7d", "bounce_rate", {"bounce_rate_prev": 0.5, "returning_share_7d": 0.1}),
+    "pages_per_visitor_low": ("pages_per_visitor_7d", "pages_per_visitor", {"pages_per_visitor_prev": 3.0}),
+    "revenue_per_buyer_vs_hero": ("rpb_ratio_7d", "rpb_vs_main", {"rpb_ratio_prev": 1.6}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PAGE_LIMITS))
+def test_the_weekly_review_and_the_rule_share_each_limit(name):
+    from shopops.report.health import THRESHOLDS
+
+    column, check, others = PAGE_LIMITS[name]  # `others`: the weeks before passed, so failing now is a warning
+    rule, threshold = RULES[name], next(t for t in THRESHOLDS if t.key == check)
+    limit, step = threshold.passing, (-0.01 if threshold.lower_is_better else 0.01)
+    # "< 70 % passes" (lower is better: the limit fails), "≥ 2.5 passes" (higher is better: the limit passes)
+    passing, failing = (limit + step, limit) if threshold.lower_is_better else (limit, limit - step)
+    for value, verdict in ((passing, "pass"), (failing, "fail")):
+        fired = evaluate(rule, context_with_views(MONDAY, store=[row(**{column: value}, **others)]), rule.info.params)
+        assert threshold.verdict(value) == verdict, value
+        assert (Severity.WARNING in {f.severity for f in fired}) == (verdict == "fail"), value

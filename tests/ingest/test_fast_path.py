@@ -21,7 +21,7 @@ from test_normalise import money_text
 
 from shopops.errors import ShopopsError
 from shopops.ingest import stage_file
-from shopops.ingest.fastparse import fast_parse_expr
+from shopops.ingest.fastparse import fast_parse_expr, surely_not_blank
 from shopops.ingest.formats import formats
 from shopops.ingest.normalise import EMPTY_MARKERS, install_macros, parse_expr
 from testpaths import FIXTURES
@@ -37,6 +37,9 @@ TRICKY = [
     "2025-10-14 24:00:00", "2025-10-14 23:59:60", "2025-10-14 08:30:00+08:00", "20251014", "45000", "45000.5",
     "1700000000", "true", "false", "TRUE", "是", "", " ", "\t", "-", "——", "N/A", "None", "#n/a", "9" * 19,
     "99999999999999999999.99", "12.345", "١٢", "１２", "2025/10/14", "Jun 01, 2025", "\v12", "12\r",
+    # the text guard's range compares: characters beside the trimmed and marker-initial ones
+    "\u00a0", "\u00a0x", "\u00a1x", "x\u00a0", "\u3000", "\u3000x", "\u3001x", "x\u3000", "!", " !", "\"x", "n",
+    "N/A ", " NA", "Nan", "nA", "NONE", "—x", "——", "– ", "#", "#N/A", "/ ", "0", "x\n", "\nx", "\x1fx", "x\x1f",
 ]  # fmt: skip
 
 
@@ -70,6 +73,16 @@ CELL = st.one_of(
     st.integers(-(10**15), 10**15).flatmap(money_text),
     st.text(max_size=8),
 )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=6).map(lambda t: t + "x"), st.text(max_size=6))
+def test_a_cell_surely_not_blank_cleans_to_itself_or_longer(head, tail):
+    """``surely_not_blank`` lets a row through without cleaning its first cell: so_clean must keep such a cell."""
+    for cell in (head + tail, tail + head, head[::-1] + tail):
+        sql = f"SELECT {surely_not_blank('x')}, so_clean(x) FROM (SELECT $v AS x)"
+        sure, cleaned = _con.execute(sql, {"v": cell}).fetchall()[0]
+        assert not sure or cleaned is not None, repr(cell)
 
 
 @settings(max_examples=200, deadline=None)

@@ -1,9 +1,11 @@
 """kill -9 an import anywhere: the workspace then holds all of that file or none of it.
 
-A 600k-row export is imported by the real CLI in a subprocess and killed at seeded random moments in each phase
-(start-up, staging into the scratch DuckDB file, merging into the workspace). Reopening the workspace must show
-either no rows and no ledger row, or exactly the file's rows (total to the cent) and its ledger row — and the same
-file imported again afterwards must land exactly once.
+A 600k-row export is imported by the real CLI in a subprocess and killed at seeded random moments in each phase,
+on both routes a CSV takes into the DuckDB workspace: straight into the table inside the merge transaction (the
+export numbers its lines) — start-up, inserting, committed — and staged (the lines are numbered by shopops, so
+the file is staged whole first) — start-up, staging into the scratch DuckDB file, merging the staged parquet.
+Reopening the workspace must show either no rows and no ledger row, or exactly the file's rows (total to the cent)
+and its ledger row — and the same file imported again afterwards must land exactly once.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 from random import Random
 
+import duckdb
 import pytest
 
 from shopops.warehouse import Workspace
@@ -26,22 +30,36 @@ ROWS = 600_000  # staging on the fast route takes ~0.5 s at this size: the seede
 SEED = 20241118
 
 
-@pytest.fixture(scope="module")
-def export(tmp_path_factory) -> tuple[Path, Decimal]:
-    """Order lines with an explicit line number; returns the file and its amount total, summed in Python."""
+def _empty_db_size() -> int:
+    """Bytes of a new DuckDB database file (its header blocks)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        duckdb.connect(f"{tmp}/empty.duckdb").close()
+        return (Path(tmp) / "empty.duckdb").stat().st_size
+
+
+EMPTY_DB = _empty_db_size()
+
+
+@pytest.fixture(scope="module", params=["direct", "staged"])
+def export(request, tmp_path_factory) -> tuple[str, Path, Decimal]:
+    """Order lines, numbered by the export (direct) or not (staged); the route, the file and its amount total,
+    summed in Python."""
+    route = request.param
     rng = Random(SEED)
-    path = tmp_path_factory.mktemp("kill") / "order_lines.csv"
+    path = tmp_path_factory.mktemp("kill") / f"order_lines_{route}.csv"
     total = Decimal(0)
-    lines = ["order_id,line_no,sku,title,quantity,unit_price,amount\n"]
+    numbered = route == "direct"
+    lines = [f"order_id,{'line_no,' if numbered else ''}sku,title,quantity,unit_price,amount\n"]
     for i in range(ROWS):
         qty, cents = rng.randint(1, 5), rng.randint(100, 99_999)
         amount = Decimal(qty * cents).scaleb(-2)
         total += amount
+        line_no = f"{i % 3 + 1}," if numbered else ""
         lines.append(
-            f"O{i // 3:07d},{i % 3 + 1},SKU{rng.randint(1, 500):04d},商品{i % 97},{qty},{cents / 100:.2f},{amount}\n"
+            f"O{i // 3:07d},{line_no}SKU{rng.randint(1, 500):04d},商品{i % 97},{qty},{cents / 100:.2f},{amount}\n"
         )
     path.write_text("".join(lines), encoding="utf-8")
-    return path, total
+    return route, path, total
 
 
 def _tmp_names(root: Path) -> list[str]:
@@ -61,6 +79,18 @@ def _merging(names: list[str]) -> bool:
     return any(n.endswith(".parquet") for n in names) and not _staging(names)
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return -1
+
+
+def _inserting(root: Path) -> bool:
+    # Uncommitted row groups are written to the database file itself; until then it is as small as a new one.
+    return _size(root / "shopops.duckdb") > EMPTY_DB
+
+
 def _wait(proc: subprocess.Popen, root: Path, *steps) -> None:
     """Poll until each condition in turn has held (or the import ended)."""
     deadline = time.monotonic() + 60
@@ -69,19 +99,37 @@ def _wait(proc: subprocess.Popen, root: Path, *steps) -> None:
             time.sleep(0.001)
 
 
+CREATED = ((lambda root, names: (root / "shopops.duckdb").exists()),)
 WAITS = {
-    # The workspace file exists: the CLI is creating its schema or inspecting the export.
-    "created": ((lambda root, names: (root / "shopops.duckdb").exists()),),
-    "staging": ((lambda root, names: _staging(names)),),
-    "merge": ((lambda root, names: _merging(names)),),
-    # Staged parquet merged and deleted: the transaction committed, the CLI is closing.
-    "committed": ((lambda root, names: _merging(names)), (lambda root, names: not _merging(names))),
+    "staged": {
+        # The workspace file exists: the CLI is creating its schema or inspecting the export.
+        "created": CREATED,
+        "staging": ((lambda root, names: _staging(names)),),
+        "merge": ((lambda root, names: _merging(names)),),
+        # Staged parquet merged and deleted: the transaction committed, the CLI is closing.
+        "committed": ((lambda root, names: _merging(names)), (lambda root, names: not _merging(names))),
+    },
+    "direct": {
+        "created": CREATED,
+        "merge": ((lambda root, names: _inserting(root)),),
+        # The commit checkpointed and removed the WAL: the CLI is closing.
+        "committed": (
+            (lambda root, names: _inserting(root)),
+            (lambda root, names: not (root / "shopops.duckdb.wal").exists()),
+        ),
+    },
+}
+PLANS = {  # (phase to wait for, random delay after it): each phase gets several kills.
+    "staged": (("created", 0.1, 2), ("staging", 1.0, 3), ("merge", 0.15, 4), ("committed", 0.08, 2)),
+    "direct": (("created", 0.1, 2), ("merge", 0.3, 5), ("committed", 0.05, 2)),
 }
 
 
-def _landed(phase: str, names: list[str]) -> str:
+def _landed(route: str, phase: str, root: Path, names: list[str]) -> str:
     if phase == "committed":
         return phase
+    if route == "direct":
+        return "merge" if _inserting(root) else "other"
     return "staging" if _staging(names) else "merge" if _merging(names) else "other"
 
 
@@ -97,13 +145,9 @@ def _contents(root: Path) -> tuple[int, int, int, Decimal | None]:
 
 
 def test_sigkill_leaves_all_or_nothing(export, tmp_path):
-    path, total = export
+    route, path, total = export
     rng = Random(SEED)
-    # (phase to wait for, random delay after it): each phase gets several kills.
-    plan = [("created", rng.uniform(0.0, 0.1)) for _ in range(2)]
-    plan += [("staging", rng.uniform(0.0, 1.0)) for _ in range(3)]
-    plan += [("merge", rng.uniform(0.0, 0.15)) for _ in range(4)]
-    plan += [("committed", rng.uniform(0.0, 0.08)) for _ in range(2)]
+    plan = [(phase, rng.uniform(0.0, most)) for phase, most, kills in PLANS[route] for _ in range(kills)]
 
     landed: list[str] = []
     for i, (phase, delay) in enumerate(plan):
@@ -113,12 +157,12 @@ def test_sigkill_leaves_all_or_nothing(export, tmp_path):
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        _wait(proc, root, *WAITS[phase])
+        _wait(proc, root, *WAITS[route][phase])
         time.sleep(delay)
         names = _tmp_names(root)
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
-            landed.append(_landed(phase, names))
+            landed.append(_landed(route, phase, root, names))
         proc.wait(timeout=60)
         stderr = proc.stderr.read().decode()
         proc.stderr.close()
@@ -141,4 +185,6 @@ def test_sigkill_leaves_all_or_nothing(export, tmp_path):
             assert done.returncode == 0, done.stderr
             assert _contents(root) == (ROWS, 1, 1, total)
 
-    assert landed.count("staging") >= 2 and landed.count("merge") >= 2 and "committed" in landed, landed
+    assert landed.count("merge") >= 2 and "committed" in landed, landed
+    if route == "staged":
+        assert landed.count("staging") >= 2, landed

@@ -17,6 +17,7 @@ against days it already spoiled, and day one of a new problem still counts on it
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Literal
@@ -59,6 +60,22 @@ def theil_sen(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return slope, intercept
 
 
+def _episodes(
+    days: int, t: int, usable: np.ndarray | None, max_k: int, base_days: int, min_base: int
+) -> Iterator[tuple[int, int, np.ndarray]]:
+    """The episodes a scan tests: the last k days (k = 1 … max_k) ending at day ``t``, each with its first day and
+    the usable days of the ``base_days`` before it — skipped when fewer than ``min_base`` are usable."""
+    usable = np.ones(days, dtype=bool) if usable is None else usable
+    for k in range(1, max_k + 1):
+        lo = t - k + 1
+        if lo < 1:
+            return
+        base_idx = np.arange(max(0, lo - base_days), lo)
+        base_idx = base_idx[usable[base_idx]]
+        if len(base_idx) >= min_base:
+            yield k, lo, base_idx
+
+
 def log_shift(
     y: np.ndarray,
     t: int,
@@ -82,18 +99,9 @@ def log_shift(
     (a launch that stops climbing is not a fall). The spread comes from day-to-day differences over the whole
     baseline, which a slow drift does not inflate.
     """
-    T, S = y.shape
-    usable = np.ones(T, dtype=bool) if usable is None else usable
     sign = -1.0 if direction == "down" else 1.0
-    best = _empty(S)
-    for k in range(1, max_k + 1):
-        lo = t - k + 1
-        if lo < 1:
-            break
-        base_idx = np.arange(max(0, lo - base_days), lo)
-        base_idx = base_idx[usable[base_idx]]
-        if len(base_idx) < min_base:
-            continue
+    best = _empty(y.shape[1])
+    for k, lo, base_idx in _episodes(y.shape[0], t, usable, max_k, base_days, min_base):
         base = y[base_idx]
         level = _nanmedian(base[-level_days:], axis=0)
         diffs = np.diff(base, axis=0)
@@ -140,18 +148,9 @@ def rate_shift(
     many trials' worth — for sparse counts such as a product's bad reviews, whose own baseline may rest on a few
     dozen reviews.
     """
-    T, S = num.shape
-    usable = np.ones(T, dtype=bool) if usable is None else usable
     sign = -1.0 if direction == "down" else 1.0
-    best = _empty(S)
-    for k in range(1, max_k + 1):
-        lo = t - k + 1
-        if lo < 1:
-            break
-        base_idx = np.arange(max(0, lo - base_days), lo)
-        base_idx = base_idx[usable[base_idx]]
-        if len(base_idx) < min_base:
-            continue
+    best = _empty(num.shape[1])
+    for k, lo, base_idx in _episodes(num.shape[0], t, usable, max_k, base_days, min_base):
         bn, bd = num[base_idx], den[base_idx]
         base_trials = np.nansum(bd, axis=0)
         with np.errstate(all="ignore"):

@@ -71,23 +71,23 @@ RULES = (
             "pages_per_visitor_low",
             "store",
             "pages_per_visitor_7d",
-            "Pages per visitor ≤ 2.5 fails, ≥ 3.5 is good (≥ 4 strong)",
-            "访问深度 ≤ 2.5 不及格,≥ 3.5 良好(≥ 4 优秀)",
+            "Pages per visitor below 2.5 fails, ≥ 3.5 is good (≥ 4 strong)",
+            "访问深度低于 2.5 不及格,≥ 3.5 良好(≥ 4 优秀)",
             PAGE,
             actions=("add_related_products",),
             evidence=("pages_per_visitor_prev",),
-            params={"fail": 2.5, "passed_before": 2.65, "good": 3.5, "weekday": 0},
+            params={"fail": 2.5, "passed_before": 2.65, "good": 3.5, "strong": 4.0, "weekday": 0},
             cadence="weekly",
         ),
         levels=(
             Level(
                 WARN,
                 (
-                    Threshold("pages_per_visitor_7d", "<=", "fail"),
+                    Threshold("pages_per_visitor_7d", "<", "fail"),
                     Threshold("pages_per_visitor_prev", ">", "passed_before"),
                 ),
             ),
-            Level(INFO, (Threshold("pages_per_visitor_7d", "<=", "fail"),)),
+            Level(INFO, (Threshold("pages_per_visitor_7d", "<", "fail"),)),
             Level(INFO, (Threshold("pages_per_visitor_7d", "<", "good"),)),
         ),
         message_en="Pages per visitor {pages_per_visitor_7d:.2f} over the last 7 days (before: "
@@ -107,7 +107,7 @@ RULES = (
             PAGE,
             actions=("build_bundles",),
             evidence=("revenue_per_buyer_7d", "hero", "hero_revenue_per_buyer_7d", "rpb_ratio_prev"),
-            params={"ratio": 1.3, "passed_before": 1.4, "weekday": 0},
+            params={"ratio": 1.3, "passed_before": 1.4, "good": 1.5, "weekday": 0},
             cadence="weekly",
         ),
         levels=(

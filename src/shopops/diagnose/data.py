@@ -39,6 +39,75 @@ STORE_METRICS = (
 AD_METRICS = ("ad_impressions", "ad_clicks", "ad_cost", "ad_gmv")
 
 
+# The columns every frame of a StoreData carries, whoever builds it (``load_store`` checks what it loaded against
+# this; tests build frames from it).
+FRAME_COLUMNS: dict[str, list[str]] = {
+    "store_daily": [
+        "date",
+        "visitors",
+        "page_views",
+        "bounce_rate",
+        "pages_per_visitor",
+        "buyers",
+        "gmv",
+        "conversion_rate",
+        "revenue_per_buyer",
+        "paid_traffic_cost",
+    ],
+    "traffic": [
+        "date",
+        "source",
+        "visitors",
+        "page_views",
+        "bounce_rate",
+        "pages_per_visitor",
+        "buyers",
+        "gmv",
+        "conversion_rate",
+        "revenue_per_buyer",
+        "paid_traffic_cost",
+        "returning_visitors",
+        "kind",
+    ],
+    "product_daily": [
+        "date",
+        "sku",
+        "title",
+        "visitors",
+        "page_views",
+        "bounce_rate",
+        "buyers",
+        "units",
+        "gmv",
+        "search_visitors",
+        "search_impressions",
+        "search_rank",
+    ],
+    "ads": ["date", "campaign", "keyword", "sku", "impressions", "clicks", "cost", "ad_gmv", "bid"],
+    "reviews": ["review_id", "sku", "order_id", "category", "rating", "text", "reply", "date"],
+    "inventory": ["date", "sku", "on_hand", "in_transit", "lead_time_days"],
+    "service": ["date", "agent", "inquiries", "inquirers_paid", "paid_amount", "response_seconds"],
+    "competitors": [
+        "date",
+        "competitor",
+        "listing_id",
+        "title",
+        "price",
+        "monthly_sales",
+        "image_hash",
+        "first_seen",
+        "matched_sku",
+    ],
+    "baskets": ["date", "sku", "partner", "both"],
+    "sku_orders": ["date", "sku", "orders"],
+    "deliveries": ["order_id", "date", "delivered", "promised", "rating", "sku", "seller_id", "category", "late"],
+    "sessions": ["source", "visitor_type", "date", "month", "sessions", "bounce_sum", "bounce_n", "pages", "purchases"],
+    "products": ["sku", "title", "category", "price", "cost", "main_image_hash", "launch_date"],
+    "categories": ["category", "label_en", "label_zh"],
+    "campaign_rows": ["campaign_id", "name", "platform_event", "type", "start_date", "end_date"],
+}
+
+
 @dataclass(frozen=True, eq=False)  # identity equality: views cache their matrices per loaded shop
 class StoreData:
     store_id: str
@@ -83,7 +152,7 @@ def load_store(
     start = first - dt.timedelta(days=max(history_days, HISTORY_DAYS))
     end = last
     log.info("loading %s %s … %s", store_id, start, end)
-    return StoreData(
+    data = StoreData(
         store_id=store_id,
         start=start,
         end=end,
@@ -106,6 +175,11 @@ def load_store(
         campaign_rows=_campaign_rows(engine, store_id),
         targets=_targets(engine, store_id, start, end),
     )
+    for name, columns in FRAME_COLUMNS.items():
+        missing = [c for c in columns if c not in getattr(data, name).columns]
+        if missing:
+            raise AssertionError(f"diagnose: the {name} frame lacks {missing} (FRAME_COLUMNS declares them)")
+    return data
 
 
 def _df(expr: ir.Table) -> pd.DataFrame:

@@ -6,8 +6,12 @@ SELECT → ``COPY … TO parquet``. Every field and row check the reference rout
 condition that raises (``error()``): a bad value, a missing required value, a number out of range. So the pass
 either writes exactly what the reference route would stage, or stops at the first problem — and then the
 reference route stages the file again to report every problem with its row number. Key uniqueness needs the whole
-file: it is one ``GROUP BY`` over the parquet's key columns afterwards. The rows read are what DuckDB's profiler
-counted in that same pass, so no second pass over the file counts them.
+file: one count of distinct key hashes over the parquet's key columns afterwards. The rows read are what DuckDB's
+profiler counted in that same pass, so no second pass over the file counts them. DuckDB also refuses a value that
+is not UTF-8, which is how a file whose encoding was only checked on its first block (``SourceFile``) is proven.
+
+The DuckDB workspace runs the same guarded SELECT straight into its table instead of to parquet
+(``warehouse/direct.py``): ``readable``, ``open_src`` and ``guarded_select`` are the pieces both share.
 
 Workbooks (calamine hands rows to Python anyway) and files whose header line DuckDB does not find where the
 inspection found it go to the reference route directly. Two kinds of file read a materialised ``src`` table (in
@@ -24,14 +28,15 @@ import logging
 import re
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import duckdb
 
 from shopops.ingest.batch import Batch, StagedTable, staged_path
-from shopops.ingest.fastparse import fast_clean_expr, fast_parse_expr
+from shopops.ingest.fastparse import fast_clean_expr, fast_parse_expr, last_char_expr, surely_not_blank
 from shopops.ingest.formats import Format
+from shopops.ingest.normalise import install_macros
 from shopops.ingest.outputs import DEFAULT_STORE, canonical_select, lit, q, row_rules, sql_type
 from shopops.ingest.read import Progress, raw_column, transcode
 from shopops.ingest.source import SourceFile
@@ -42,14 +47,29 @@ log = logging.getLogger(__name__)
 STOP = "shopops:stop"  # error() text: a check fired; the reference route takes over
 NEEDS_IDS = "shopops:needs-ids"  # error() text: a synthetic id is missing; stage from a materialised src
 # How DuckDB reports a stopped pass: our own error() and CSV errors (ragged rows, bad quoting, huge lines).
-_STOPPED = (duckdb.InvalidInputException, duckdb.ConversionException, duckdb.OutOfRangeException)
+STOPPED = (duckdb.InvalidInputException, duckdb.ConversionException, duckdb.OutOfRangeException)
 # `_row` outside a leading "SELECT _row," / "SELECT *" means the output depends on file order.
 _LEADING_ROW = re.compile(r"^\s*SELECT\s+(\*|_row\s*,)", re.IGNORECASE)
 _SRC = re.compile(r"\bsrc\b")
+# The IN-list rewrite turns each `x IN (…markers…)` of the macros into a join over every row, even where a CASE
+# would evaluate it for a few: it more than tripled the fast route's parse.
+DISABLED_OPTIMIZERS = "in_clause"
 
 
 def eligible(src: SourceFile) -> bool:
     return src.kind == "csv"
+
+
+@contextmanager
+def tuned(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The macros and planner settings the route's statements need, on a connection that outlives them."""
+    install_macros(con)
+    con.execute(f"SET disabled_optimizers = {lit(DISABLED_OPTIMIZERS)}")
+    try:
+        yield
+    finally:
+        con.execute("RESET disabled_optimizers")
+        con.execute("RESET enable_profiling")
 
 
 def stage(
@@ -62,27 +82,46 @@ def stage(
     progress: Progress | None,
 ) -> Batch | None:
     """Stage ``src`` on the fast route, or return ``None`` when the reference route must."""
+    with readable(con, src, workdir) as reader:
+        if reader is None:
+            return None
+        for materialise in (False, True) if streamable(src, fmt) else (True,):
+            written: list[Path] = []
+            try:
+                with polling(con, src.size, progress):
+                    return _stage(con, src, fmt, workdir, store_id, tz, reader, materialise, written)
+            except STOPPED as exc:
+                for leftover in written:  # a pass stopped half-way leaves a partial parquet
+                    leftover.unlink(missing_ok=True)
+                if needs_ids(exc) and not materialise:
+                    _reset(con)
+                    continue
+                log.info("%s: fast route stopped (%s); staging on the reference route", src.name, first_line(exc))
+                return None
+        return None
+
+
+def streamable(src: SourceFile, fmt: Format) -> bool:
+    """One output table that does not depend on file order: the file can stream straight into it."""
+    return eligible(src) and len(fmt.outputs) == 1 and not any(_needs_order(sql) for sql in fmt.outputs.values())
+
+
+def needs_ids(exc: Exception) -> bool:
+    return NEEDS_IDS in str(exc)
+
+
+@contextmanager
+def readable(con: duckdb.DuckDBPyConnection, src: SourceFile, workdir: Path) -> Iterator[str | None]:
+    """The ``read_csv`` that reads ``src`` (a UTF-8 copy for GB18030), or ``None`` when DuckDB would find another
+    header line than the inspection did."""
     path = transcode(src, workdir) if src.encoding == "gb18030" else src.path
     try:
         reader = _reader(src, path)
         if not _header_where_expected(con, src, path):
             log.info("%s: DuckDB finds another header line; staging on the reference route", src.name)
-            return None
-        streamed = len(fmt.outputs) == 1 and not any(_needs_order(sql) for sql in fmt.outputs.values())
-        for materialise in (False, True) if streamed else (True,):
-            written: list[Path] = []
-            try:
-                with _polling(con, src.size, progress):
-                    return _stage(con, src, fmt, workdir, store_id, tz, reader, materialise, written)
-            except _STOPPED as exc:
-                for leftover in written:  # a pass stopped half-way leaves a partial parquet
-                    leftover.unlink(missing_ok=True)
-                if NEEDS_IDS in str(exc) and not materialise:
-                    _reset(con)
-                    continue
-                log.info("%s: fast route stopped (%s); staging on the reference route", src.name, _first_line(exc))
-                return None
-        return None
+            yield None
+        else:
+            yield reader
     finally:
         if path != src.path:
             path.unlink(missing_ok=True)
@@ -92,7 +131,7 @@ def _needs_order(sql: str) -> bool:
     return "_row" in _LEADING_ROW.sub("", sql, count=1)
 
 
-def _first_line(exc: Exception) -> str:
+def first_line(exc: Exception) -> str:
     return str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
 
 
@@ -111,7 +150,7 @@ def _header_where_expected(con: duckdb.DuckDBPyConnection, src: SourceFile, path
     con.execute("SET preserve_insertion_order = true")  # else LIMIT 1 may return any line the threads read first
     try:
         first = con.execute(f"SELECT * FROM {_reader(src, path, skip=src.header_row)} LIMIT 1").fetchall()
-    except _STOPPED:
+    except STOPPED:
         return False
     finally:
         con.execute("SET preserve_insertion_order = false")
@@ -132,35 +171,18 @@ def _stage(
     materialise: bool,
     written: list[Path],
 ) -> Batch | None:
-    found = fmt.match(src.headers)
-    typed = _typed_select(src, fmt, found, tz, reader)
-    rows_read = None
-    if materialise:
-        # In file order, so rowid orders rows as the file does (formats take the first value with arg_min(…, _row)).
-        con.execute("SET preserve_insertion_order = true")
-        _, rows_read = _reading(con, f"CREATE TABLE src_rows AS {typed}")
-        con.execute("SET preserve_insertion_order = false")
-        con.execute("CREATE VIEW src AS SELECT rowid AS _row, * FROM src_rows")
-    else:
-        con.execute(f"CREATE VIEW src AS SELECT CAST(NULL AS BIGINT) AS _row, * FROM ({typed})")
-
+    rows_read = open_src(con, src, fmt, tz, reader, materialise=materialise)
     staged: list[StagedTable] = []
     for table_name, sql in fmt.outputs.items():
         table = get_table(table_name)
-        select = canonical_select(con, fmt.name, table, sql, store_id, number_ids=materialise)
-        cases = [f"WHEN {r.violated} THEN error({lit(STOP)})" for r in row_rules(table)]
-        if table.synthetic is not None and not materialise:
-            cases.insert(0, f"WHEN {q(table.synthetic.column)} IS NULL THEN error({lit(NEEDS_IDS)})")
-        guard = f"CASE {' '.join(cases)} ELSE TRUE END" if cases else "TRUE"
-        cols = ", ".join(q(c) for c in table.column_names)
         out = staged_path(workdir, src, table_name)
         written.append(out)
-        copy = f"COPY (SELECT {cols} FROM ({select}) WHERE {guard}) TO {lit(str(out))} (FORMAT parquet)"
-        copied, scanned = _reading(con, copy)
-        if not materialise and len(_SRC.findall(sql)) == 1:  # streamed, src read once: this pass read the file once
+        select = guarded_select(con, fmt, table_name, store_id, numbered=materialise)
+        copied, scanned = reading(con, f"COPY ({select}) TO {lit(str(out))} (FORMAT parquet)")
+        if not materialise and reads_file_once(sql):  # streamed, src read once: this pass read the file once
             rows_read = scanned
         staged.append(StagedTable(table_name, out, copied[0][0]))
-        if _has_duplicate_keys(con, out, table.key):
+        if has_duplicate_keys(con, f"read_parquet({lit(str(out))})", table.key):
             log.info("%s: duplicate %s keys; staging on the reference route", src.name, table_name)
             for leftover in written:
                 leftover.unlink(missing_ok=True)
@@ -174,16 +196,56 @@ def _stage(
     return Batch(src, fmt.name, store, rows_read, tuple(staged), route="fast")
 
 
+def open_src(
+    con: duckdb.DuckDBPyConnection, src: SourceFile, fmt: Format, tz: str, reader: str, *, materialise: bool
+) -> int | None:
+    """Define ``src``, the file's typed rows, for the format's output queries; the rows read when materialised."""
+    typed = _typed_select(src, fmt, fmt.match(src.headers), tz, reader)
+    if not materialise:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW src AS SELECT CAST(NULL AS BIGINT) AS _row, * FROM ({typed})")
+        return None
+    # In file order, so rowid orders rows as the file does (formats take the first value with arg_min(…, _row)).
+    con.execute("SET preserve_insertion_order = true")
+    _, rows_read = reading(con, f"CREATE TABLE src_rows AS {typed}")
+    con.execute("SET preserve_insertion_order = false")
+    con.execute("CREATE VIEW src AS SELECT rowid AS _row, * FROM src_rows")
+    return rows_read
+
+
+def guarded_select(
+    con: duckdb.DuckDBPyConnection, fmt: Format, table_name: str, store_id: str | None, *, numbered: bool
+) -> str:
+    """The canonical rows of one output, in the table's column order, with every row rule folded in as a
+    condition that raises — so a statement reading it either takes every row or stops at the first bad one."""
+    table = get_table(table_name)
+    select = canonical_select(con, fmt.name, table, fmt.outputs[table_name], store_id, number_ids=numbered)
+    cases = [f"WHEN {r.violated} THEN error({lit(STOP)})" for r in row_rules(table)]
+    if table.synthetic is not None and not numbered:
+        cases.insert(0, f"WHEN {q(table.synthetic.column)} IS NULL THEN error({lit(NEEDS_IDS)})")
+    guard = f"CASE {' '.join(cases)} ELSE TRUE END" if cases else "TRUE"
+    cols = ", ".join(q(c) for c in table.column_names)
+    return f"SELECT {cols} FROM ({select}) WHERE {guard}"
+
+
+def reads_file_once(sql: str) -> bool:
+    """The output query reads ``src`` once, so a streamed pass's profile counts the file's rows."""
+    return len(_SRC.findall(sql)) == 1
+
+
 def _typed_select(src: SourceFile, fmt: Format, found: dict[str, int], tz: str, reader: str) -> str:
     """Parse each used cell once; raise where the reference route would report a field problem."""
     used = sorted(set(found.values()))
+    text = sorted({found[f.name] for f in fmt.fields if f.name in found and f.type == "text"})
+    last = {i: f"_last{i}" for i in text}  # each text cell's last character, computed once below
     inner, outer = [], []
     for f in fmt.fields:
         if f.name not in found:
             outer.append(f"CAST(NULL AS {sql_type(f.type)}) AS {q(f.name)}")
             continue
-        raw, parsed = raw_column(found[f.name]), f"_v_{f.name}"
-        inner.append(f"{fast_parse_expr(f.type, raw, date1904=src.date1904, tz=tz)} AS {q(parsed)}")
+        i = found[f.name]
+        raw, parsed = raw_column(i), f"_v_{f.name}"
+        value = fast_parse_expr(f.type, raw, date1904=src.date1904, tz=tz, last=last.get(i))
+        inner.append(f"{value} AS {q(parsed)}")
         problems = []
         if f.required:
             problems.append(f"{q(parsed)} IS NULL")
@@ -193,15 +255,22 @@ def _typed_select(src: SourceFile, fmt: Format, found: dict[str, int], tz: str, 
         value = f"CASE WHEN {check} THEN error({lit(STOP)}) ELSE {q(parsed)} END" if problems else q(parsed)
         outer.append(f"{value} AS {q(f.name)}")
     carried = ", ".join(raw_column(i) for i in used)
+    lasts = ", ".join(f"{last_char_expr(raw_column(i))} AS {last[i]}" for i in text)
+    cells = f"SELECT *, {lasts} FROM {reader}" if lasts else f"SELECT * FROM {reader}"
     # Rows whose every used cell is blank (spreadsheet padding) carry nothing and are dropped, as on the reference
-    # route. COALESCE stops at the first cell that is not blank, which is usually the first.
-    not_blank = "coalesce(" + ", ".join(fast_clean_expr(raw_column(i)) for i in used) + ") IS NOT NULL"
-    rows = f"SELECT * FROM {reader} WHERE {not_blank}" if used else f"SELECT * FROM {reader}"
+    # route. The first cell alone almost always shows a row is not blank; else COALESCE stops at the first cell
+    # that is not blank.
+    if used:
+        cleaned = ", ".join(fast_clean_expr(raw_column(i), last.get(i)) for i in used)
+        not_blank = f"{surely_not_blank(raw_column(used[0]))} OR coalesce({cleaned}) IS NOT NULL"
+        rows = f"SELECT * FROM ({cells}) WHERE {not_blank}"
+    else:
+        rows = cells
     parsed_rows = f"SELECT {', '.join([*inner, carried]) if inner else carried} FROM ({rows})"
     return f"SELECT {', '.join(outer)} FROM ({parsed_rows})"
 
 
-def _reading(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[tuple], int | None]:
+def reading(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[tuple], int | None]:
     """Run a statement that reads the file once, and how many rows it read (DuckDB's profile counts them), so the
     file is not parsed a second time just to count its rows."""
     con.execute("SET enable_profiling = 'no_output'")
@@ -209,14 +278,20 @@ def _reading(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[tuple], int
         rows = con.execute(sql).fetchall()
         profile = json.loads(con.get_profiling_information(format="json"))
     finally:
-        con.execute("RESET enable_profiling")
+        # In a transaction the failed statement aborted, settings wait for the ROLLBACK (``tuned`` resets them).
+        with suppress(duckdb.TransactionException):
+            con.execute("RESET enable_profiling")
     scanned = profile.get("query", {}).get("total_rows_scanned") if isinstance(profile.get("query"), dict) else None
     return rows, scanned
 
 
-def _has_duplicate_keys(con: duckdb.DuckDBPyConnection, parquet: Path, key: tuple[str, ...]) -> bool:
+def has_duplicate_keys(con: duckdb.DuckDBPyConnection, relation: str, key: tuple[str, ...]) -> bool:
+    """Two rows of ``relation`` share a key. Counting distinct key hashes is a third cheaper than grouping by the
+    key's text; only when two hashes collide is the key itself grouped (equal hashes need not be equal keys)."""
     keys = ", ".join(q(k) for k in key)
-    sql = f"SELECT 1 FROM read_parquet({lit(str(parquet))}) GROUP BY {keys} HAVING count(*) > 1 LIMIT 1"
+    if not con.execute(f"SELECT count(*) > count(DISTINCT hash({keys})) FROM {relation}").fetchall()[0][0]:
+        return False
+    sql = f"SELECT 1 FROM {relation} GROUP BY {keys} HAVING count(*) > 1 LIMIT 1"
     return bool(con.execute(sql).fetchall())
 
 
@@ -226,7 +301,7 @@ def _reset(con: duckdb.DuckDBPyConnection) -> None:
 
 
 @contextmanager
-def _polling(con: duckdb.DuckDBPyConnection, total: int, progress: Progress | None) -> Iterator[None]:
+def polling(con: duckdb.DuckDBPyConnection, total: int, progress: Progress | None) -> Iterator[None]:
     """Report DuckDB's own query progress as bytes of the file (the CLI's bar counts bytes)."""
     if progress is None:
         yield

@@ -73,6 +73,9 @@ class SourceFile:
     headers: tuple[str, ...]
     sheet: str | None = None
     date1904: bool = False
+    # False: only the first block was decoded (as UTF-8); DuckDB's CSV reader proves the rest of every column it
+    # reads, and staging proves the whole file before any other reader sees it (``ingest.stage``).
+    encoding_proven: bool = True
 
     @property
     def suffix(self) -> str:
@@ -91,8 +94,11 @@ def _open_bytes(path: Path, is_gzip: bool) -> io.BufferedIOBase:
     return gzip.open(path, "rb") if is_gzip else open(path, "rb")  # type: ignore[return-value]
 
 
-def inspect(path: Path, score_header: Callable[[list[str]], int]) -> SourceFile:
-    """Check a file and find its header row. ``score_header`` says how many cells of a row are known headers."""
+def inspect(path: Path, score_header: Callable[[list[str]], int], *, prove_encoding: bool = True) -> SourceFile:
+    """Check a file and find its header row. ``score_header`` says how many cells of a row are known headers.
+
+    ``prove_encoding=False`` decodes only the first block of a plain CSV when it is UTF-8 (a gzip stream is always
+    decoded whole: that pass also caps what it unpacks)."""
     name = str(path)
     if not path.is_file():
         raise FileMissing(file=name)
@@ -106,30 +112,42 @@ def inspect(path: Path, score_header: Callable[[list[str]], int]) -> SourceFile:
         raise UnsupportedFileType(file=name, suffix=suffix, valid=", ".join(VALID_SUFFIXES))
     if suffix in XLSX_SUFFIXES:
         return _inspect_xlsx(path, size, score_header)
-    return _inspect_csv(path, size, suffix.endswith(".gz"), score_header)
+    return _inspect_csv(path, size, suffix.endswith(".gz"), score_header, prove_encoding)
 
 
 # ------------------------------------------------------------------------------------------------- CSV
 
 
-def _scan_text(path: Path, is_gzip: bool) -> tuple[str, Encoding]:
-    """One pass over the bytes: hash them, and prove they decode as UTF-8, else as GB18030."""
-    sha = hashlib.sha256()
+def _hash(path: Path) -> str:
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(BLOCK), b""):
-            sha.update(block)
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def _prove_encoding(path: Path, is_gzip: bool) -> Encoding:
+    """Decode every byte: as UTF-8, else as GB18030."""
     first_error: tuple[int, bytes] | None = None
     for encoding in ("utf-8", "gb18030"):
         err = _decode_error(path, is_gzip, encoding)
         if err is None:
-            enc: Encoding = encoding  # type: ignore[assignment]
-            if encoding == "utf-8" and _starts_with_bom(path, is_gzip):
-                enc = "utf-8-sig"
-            return sha.hexdigest(), enc
+            return _with_bom(encoding, path, is_gzip)
         first_error = first_error or err
     assert first_error is not None
     offset, snippet = first_error
     raise UndecodableFile(file=str(path), offset=offset, snippet=snippet.hex(" "))
+
+
+def _with_bom(encoding: str, path: Path, is_gzip: bool) -> Encoding:
+    if encoding == "utf-8" and _starts_with_bom(path, is_gzip):
+        return "utf-8-sig"
+    return encoding  # type: ignore[return-value]
+
+
+def _head_is_utf8(head: bytes) -> bool:
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head)  # not final: the block may end inside a character
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _starts_with_bom(path: Path, is_gzip: bool) -> bool:
@@ -167,10 +185,14 @@ def _decode_error(path: Path, is_gzip: bool, encoding: str) -> tuple[int, bytes]
     return None
 
 
-def _inspect_csv(path: Path, size: int, is_gzip: bool, score_header: Callable[[list[str]], int]) -> SourceFile:
-    sha, encoding = _scan_text(path, is_gzip)
+def _inspect_csv(
+    path: Path, size: int, is_gzip: bool, score_header: Callable[[list[str]], int], prove_encoding: bool
+) -> SourceFile:
+    sha = _hash(path)
     with _open_bytes(path, is_gzip) as fh:
         head = fh.read(256 * 1024)
+    proven = prove_encoding or is_gzip or not _head_is_utf8(head)
+    encoding = _prove_encoding(path, is_gzip) if proven else _with_bom("utf-8", path, is_gzip)
     text = head.decode(encoding, errors="ignore")
     lines = text.splitlines()[: HEADER_SCAN_ROWS + 1]
     if len(lines) > 1 and len(text) >= 256 * 1024 - 4:
@@ -190,6 +212,7 @@ def _inspect_csv(path: Path, size: int, is_gzip: bool, score_header: Callable[[l
         kind="csv",
         gzip=is_gzip,
         encoding=encoding,
+        encoding_proven=proven,
         delimiter=delimiter,
         header_row=header_row,
         headers=headers,

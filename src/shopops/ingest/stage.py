@@ -8,7 +8,8 @@ own so the refusal (``ValidationFailed``) lists each bad value with row, column 
 staged tables are the same on either route; tests/ingest/test_fast_path.py holds them to that.
 
 Staging uses its own scratch DuckDB file, so a file is checked completely without holding the workspace, and a
-5 M-row file never has to fit in memory.
+5 M-row file never has to fit in memory. (The DuckDB workspace reads a plain CSV straight into its tables when it
+can — ``warehouse/direct.py`` — and stages only what that route hands back.)
 """
 
 from __future__ import annotations
@@ -37,9 +38,11 @@ EXAMPLES_PER_CHECK = 20
 __all__ = ["DEFAULT_STORE", "Batch", "StagedTable", "recognise", "stage_file"]
 
 
-def recognise(path: Path, format_name: str | None = None) -> tuple[SourceFile, Format]:
-    """Inspect a file and settle its format (detected, or the one asked for) — cheap: no row is parsed yet."""
-    src = inspect(path, header_score)
+def recognise(path: Path, format_name: str | None = None, *, prove_encoding: bool = True) -> tuple[SourceFile, Format]:
+    """Inspect a file and settle its format (detected, or the one asked for) — cheap: no row is parsed yet.
+
+    ``prove_encoding=False``: a CSV whose first block is UTF-8 is taken as UTF-8 for now (``SourceFile``)."""
+    src = inspect(path, header_score, prove_encoding=prove_encoding)
     fmt = get_format(format_name) if format_name else detect(str(path), src.headers)
     missing = fmt.missing(src.headers)
     if missing:
@@ -72,6 +75,9 @@ def stage_file(
         batch = _in_scratch(workdir, lambda con: fast.stage(con, src, fmt, workdir, store_id, zone, progress))
         if batch is not None:
             return batch
+    if not src.encoding_proven:  # the reference route decodes in Python: every byte must be proven first
+        src, fmt = recognise(path, format_name)
+        zone = tz or fmt.tz
     return _in_scratch(workdir, lambda con: _run(con, src, fmt, workdir, store_id, zone, progress))
 
 
@@ -83,9 +89,7 @@ def _in_scratch(workdir: Path, work):  # type: ignore[no-untyped-def]
         con.execute(f"SET memory_limit = {lit(os.environ.get('SHOPOPS_STAGE_MEMORY', '1GB'))}")
         con.execute("SET preserve_insertion_order = false")
         con.execute("SET enable_progress_bar = false")  # DuckDB's bar writes to stdout, into `--json` output
-        # The IN-list rewrite turns each `x IN (…markers…)` of the macros into a join over every row, even where
-        # a CASE would evaluate it for a few: it more than tripled the fast route's parse.
-        con.execute("SET disabled_optimizers = 'in_clause'")
+        con.execute(f"SET disabled_optimizers = {lit(fast.DISABLED_OPTIMIZERS)}")
         install_macros(con)
         return work(con)
     finally:

@@ -3,7 +3,8 @@
 From the operator's rule of thumb: bounce rate under 70 % passes (under 60 % good, under 50 % strong — usually a
 shop with many returning visitors); pages per visitor 2.5 passes (3.5 good, 4 strong); and the store's 客单价 should
 be at least 1.3 × the best seller's (1.5 good), or the pages do not carry buyers on to other products. When these
-fail, fix the pages before buying more traffic. Thresholds are data; the numbers come from the catalog.
+fail, fix the pages before buying more traffic. The limits are the params of the diagnosis rules that flag the same
+three checks (``diagnose/builtin.py``); the numbers come from the catalog.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from shopops.diagnose import builtin
 from shopops.metrics.frame import Value
 
 Verdict = Literal["strong", "good", "pass", "fail", "unknown"]
@@ -38,10 +40,28 @@ class Threshold:
         return "pass" if ok(self.passing) else "fail"
 
 
+def _from_rule(
+    rule: str, key: str, en: str, zh: str, lower_is_better: bool, levels: tuple[str, str, str | None]
+) -> Threshold:
+    """A check whose levels are the params of the diagnosis rule that flags it: one declaration of each limit."""
+    params = next(r.info.params for r in builtin.RULES if r.info.name == rule)
+    passing, good, strong = levels
+    return Threshold(key, en, zh, lower_is_better, params[passing], params[good], params[strong] if strong else None)
+
+
 THRESHOLDS: tuple[Threshold, ...] = (
-    Threshold("bounce_rate", "Bounce rate", "跳失率", True, 0.70, 0.60, 0.50),
-    Threshold("pages_per_visitor", "Pages per visitor", "访问深度", False, 2.5, 3.5, 4.0),
-    Threshold("rpb_vs_main", "Store 客单价 ÷ best seller's", "全店客单价 ÷ 主打款客单价", False, 1.3, 1.5),
+    _from_rule("bounce_rate_high", "bounce_rate", "Bounce rate", "跳失率", True, ("fail", "good", "good_returning")),
+    _from_rule(
+        "pages_per_visitor_low", "pages_per_visitor", "Pages per visitor", "访问深度", False, ("fail", "good", "strong")
+    ),
+    _from_rule(
+        "revenue_per_buyer_vs_hero",
+        "rpb_vs_main",
+        "Store 客单价 ÷ best seller's",
+        "全店客单价 ÷ 主打款客单价",
+        False,
+        ("ratio", "good", None),
+    ),
 )
 VERDICT_TEXT: dict[str, tuple[str, str]] = {
     "strong": ("strong", "优秀"),

@@ -8,10 +8,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from shopops.ingest import recognise, stage_file
+from shopops.ingest import fast, recognise, stage_file
 from shopops.ingest.read import Progress
 from shopops.ingest.stage import DEFAULT_STORE
 from shopops.warehouse.backends import Warehouse, as_warehouse
+from shopops.warehouse.backends.duck import DuckDBWarehouse
+from shopops.warehouse.direct import import_direct
 from shopops.warehouse.load import ImportResult
 from shopops.warehouse.workspace import Workspace
 
@@ -25,17 +27,32 @@ def import_file(
     tz: str | None = None,
     force: bool = False,
     progress: Progress | None = None,
+    direct: bool = True,
 ) -> ImportResult:
+    """``direct=False`` stages even what the DuckDB workspace could read straight in (the tests compare)."""
     wh = as_warehouse(target)
-    recognised = recognise(Path(path), format_name)
-    src, fmt = recognised
+    # The encoding is proven by whichever reader reads the whole file next (DuckDB, or staging in Python).
+    src, fmt = recognise(Path(path), format_name, prove_encoding=False)
     if not force:
         # The same bytes, format and store were merged before: say so without staging the file again.
         previous = wh.already_imported(src.sha256, store_id or DEFAULT_STORE, fmt.name)
         if previous is not None:
             return wh.unchanged_result(previous, str(path))
+    exact = False
+    if direct and isinstance(wh, DuckDBWarehouse) and fast.streamable(src, fmt):
+        outcome = import_direct(wh.ws, src, fmt, store_id=store_id, tz=tz or fmt.tz, progress=progress, force=force)
+        if isinstance(outcome, ImportResult):
+            return outcome
+        exact = outcome == "stopped"  # the fast route would stop where this did
     batch = stage_file(
-        Path(path), wh.folder.tmp_dir, store_id=store_id, tz=tz, progress=progress, recognised=recognised
+        Path(path),
+        wh.folder.tmp_dir,
+        store_id=store_id,
+        format_name=format_name,
+        tz=tz,
+        progress=progress,
+        recognised=(src, fmt),
+        exact=exact,
     )
     try:
         return wh.merge_batch(batch, force=force)

@@ -13,14 +13,15 @@ from __future__ import annotations
 import json
 import logging
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Literal
 
 from shopops import __version__
 from shopops.ingest import Batch
 from shopops.ingest.formats import get_format
+from shopops.ingest.source import SourceFile
 from shopops.schema import TABLES
 from shopops.warehouse import rollups
 from shopops.warehouse.rollups import Touched
@@ -77,28 +78,56 @@ def merge_batch(ws: Workspace, batch: Batch, *, force: bool = False) -> ImportRe
             batch.rows_read,
             rows_by_table,
         )
-    raw = ws.keep_raw(src.path, src.sha256, src.suffix)
+
+    def fill(import_id: int, touched: Touched | None) -> Merged:
+        for staged in batch.tables:
+            parquet = f"read_parquet('{staged.path}')"
+            delete_replaced(ws, staged.table, parquet, touched)
+            insert_rows(ws, staged.table, parquet, import_id, touched)
+        stores = [f"SELECT DISTINCT store_id FROM read_parquet('{t.path}')" for t in batch.tables if t.rows]
+        return Merged(batch.store_id, batch.rows_read, rows_by_table, stores)
+
+    result = in_transaction(ws, src, batch.format, [t.table for t in batch.tables], fill)
+    assert result is not None  # a staged batch has been checked: its fill never declines
+    return result
+
+
+@dataclass(frozen=True)
+class Merged:
+    """What a merge's fill step wrote, for the ledger."""
+
+    store_id: str
+    rows_read: int
+    rows_by_table: dict[str, int]
+    stores: list[str]  # queries yielding the store_id of the rows written
+
+
+def in_transaction(
+    ws: Workspace,
+    src: SourceFile,
+    fmt: str,
+    tables: list[str],
+    fill: Callable[[int, Touched | None], Merged | None],
+) -> ImportResult | None:
+    """One transaction: ``fill`` writes the rows under a new import id, then stores, rollups and the ledger row.
+    ``fill`` returning ``None`` rolls everything back (and so does any error it raises); the file's bytes are kept
+    in the raw store only for a fill that succeeded."""
     con = ws.con
-    # Rows of a canonical table have no order. Keeping the parquet's order made closing the workspace rewrite a
+    # Rows of a canonical table have no order. Keeping the input's order made closing the workspace rewrite a
     # large batch (2 s per million rows at the checkpoint).
     con.execute("SET preserve_insertion_order = false")
-    try:
-        return _merge(ws, batch, raw, rows_by_table)
-    finally:
-        con.execute("RESET preserve_insertion_order")
-
-
-def _merge(ws: Workspace, batch: Batch, raw: Path, rows_by_table: dict[str, int]) -> ImportResult:
-    src = batch.source
-    con = ws.con
     con.execute("BEGIN TRANSACTION")
     try:
         # Rollups that matched their base tables are refreshed for the touched keys; others are rebuilt.
-        touched = Touched(con, [t.table for t in batch.tables]) if rollups.current(con) else None
-        import_id = con.execute("SELECT nextval('_import_ids')").fetchall()[0][0]
-        for staged in batch.tables:
-            _merge_table(ws, staged.table, str(staged.path), import_id, touched)
-        _ensure_stores(ws, batch, import_id)
+        touched = Touched(con, tables) if rollups.current(con) else None
+        # Not a sequence: DuckDB's do not roll back, and a route that declined a file would leave a gap.
+        import_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM _imports").fetchall()[0][0]
+        merged = fill(import_id, touched)
+        if merged is None:
+            con.execute("ROLLBACK")
+            return None
+        raw = ws.keep_raw(src.path, src.sha256, src.suffix)
+        _ensure_stores(ws, merged.stores, fmt, import_id)
         if touched is None:
             rollups.rebuild(con)
         else:
@@ -111,10 +140,10 @@ def _merge(ws: Workspace, batch: Batch, raw: Path, rows_by_table: dict[str, int]
                 import_id,
                 src.sha256,
                 src.name,
-                batch.format,
-                batch.store_id,
-                batch.rows_read,
-                json.dumps(rows_by_table, sort_keys=True),
+                fmt,
+                merged.store_id,
+                merged.rows_read,
+                json.dumps(merged.rows_by_table, sort_keys=True),
                 str(raw),
                 datetime.now().replace(microsecond=0),
                 __version__,
@@ -124,44 +153,63 @@ def _merge(ws: Workspace, batch: Batch, raw: Path, rows_by_table: dict[str, int]
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    log.info("imported %s as #%s (%s)", src.name, import_id, rows_by_table)
+    finally:
+        con.execute("RESET preserve_insertion_order")
+    log.info("imported %s as #%s (%s)", src.name, import_id, merged.rows_by_table)
     return ImportResult(
-        str(src.path), src.sha256, batch.format, batch.store_id, "imported", import_id, batch.rows_read, rows_by_table
+        str(src.path),
+        src.sha256,
+        fmt,
+        merged.store_id,
+        "imported",
+        import_id,
+        merged.rows_read,
+        merged.rows_by_table,
     )
 
 
-def _merge_table(ws: Workspace, name: str, parquet: str, import_id: int, touched: Touched | None) -> None:
+def delete_replaced(
+    ws: Workspace, name: str, rows: str, touched: Touched | None, *, keep_import: int | None = None
+) -> None:
+    """Delete the rows of table ``name`` whose key is among ``rows`` (a relation), except those written by
+    ``keep_import``; their rollup keys count as touched."""
     table = TABLES[name]
-    con = ws.con
-    # Read the parquet twice rather than copy it into a temp table: the DELETE needs only the keys, the INSERT
-    # streams, and a 5 M-row batch held in memory was the import's peak (1.1 GB).
-    batch = f"read_parquet('{parquet}')"
     keys = ", ".join(f'"{k}"' for k in table.key)
     on = " AND ".join(f't."{k}" = b."{k}"' for k in table.key)
-    delete = f'DELETE FROM "{name}" t USING (SELECT {keys} FROM {batch}) b WHERE {on}'
+    kept = f" AND t._import_id IS DISTINCT FROM {keep_import}" if keep_import is not None else ""
+    delete = f'DELETE FROM "{name}" t USING (SELECT {keys} FROM {rows}) b WHERE {on}{kept}'
     needed = touched.columns(name) if touched is not None else ()
-    if touched is None or not needed:
-        con.execute(delete)
-        con.execute(f'INSERT INTO "{name}" BY NAME SELECT *, {import_id} AS _import_id FROM {batch}')
+    if not needed:
+        ws.con.execute(delete)
         return
     # The replaced rows' keys come back with the DELETE (usually none: new days), so no second join.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # DuckDB notes that a DB-API result is copied to Arrow
-        replaced = con.execute(delete + " RETURNING " + ", ".join(f't."{c}"' for c in needed)).to_arrow_table()
+        replaced = ws.con.execute(delete + " RETURNING " + ", ".join(f't."{c}"' for c in needed)).to_arrow_table()
     if replaced is not None and replaced.num_rows:
-        con.register("_replaced", replaced)
-        touched.add(name, "_replaced")
-        con.unregister("_replaced")
-    con.execute(f'INSERT INTO "{name}" BY NAME SELECT *, {import_id} AS _import_id FROM {batch}')
-    touched.add(name, "(SELECT " + ", ".join(f'"{c}"' for c in needed) + f" FROM {batch})")
+        ws.con.register("_replaced", replaced)
+        touched.add(name, "_replaced")  # type: ignore[union-attr]
+        ws.con.unregister("_replaced")
 
 
-def _ensure_stores(ws: Workspace, batch: Batch, import_id: int) -> None:
-    """Every store a batch mentions gets a ``stores`` row (named after its id) unless it has one."""
-    sources = [f"SELECT DISTINCT store_id FROM read_parquet('{t.path}')" for t in batch.tables if t.rows]
+def insert_rows(ws: Workspace, name: str, rows: str, import_id: int, touched: Touched | None) -> int:
+    """Insert ``rows`` (a relation with the table's columns) under ``import_id``; how many."""
+    n = ws.con.execute(f'INSERT INTO "{name}" BY NAME SELECT *, {import_id} AS _import_id FROM {rows}').fetchall()
+    added_keys(ws, name, rows, touched)
+    return n[0][0]
+
+
+def added_keys(ws: Workspace, name: str, rows: str, touched: Touched | None) -> None:
+    needed = touched.columns(name) if touched is not None else ()
+    if needed:
+        touched.add(name, "(SELECT " + ", ".join(f'"{c}"' for c in needed) + f" FROM {rows})")  # type: ignore[union-attr]
+
+
+def _ensure_stores(ws: Workspace, sources: list[str], fmt: str, import_id: int) -> None:
+    """Every store the merged rows mention gets a ``stores`` row (named after its id) unless it has one."""
     if not sources:
         return
-    platform = get_format(batch.format).platform
+    platform = get_format(fmt).platform
     ws.con.execute(
         f"""INSERT INTO stores (store_id, name, platform, _import_id)
             SELECT s.store_id, s.store_id, ?, ? FROM ({" UNION ".join(sources)}) s

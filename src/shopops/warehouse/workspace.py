@@ -32,7 +32,6 @@ SCHEMA_VERSION = 1
 DEFAULT_WORKSPACE = "./shopops-data"
 
 LEDGER_DDL = """
-CREATE SEQUENCE IF NOT EXISTS _import_ids START 1;
 CREATE TABLE IF NOT EXISTS _imports (
     import_id BIGINT PRIMARY KEY,
     sha256 VARCHAR NOT NULL,
@@ -153,22 +152,23 @@ class Workspace:
 
     def _ensure_schema(self) -> None:
         self.con.execute(LEDGER_DDL)
+        have: dict[str, set[str]] = {}
+        for table, column in self.con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'"
+        ).fetchall():
+            have.setdefault(table, set()).add(column)
         for name in TABLES:
-            self.con.execute(table_ddl(name))
-            self._add_missing_columns(name)
+            if name in have:
+                self._add_missing_columns(name, have[name])
+            else:
+                self.con.execute(table_ddl(name))
         self.con.execute(
             "INSERT INTO _meta VALUES ('schema_version', ?) ON CONFLICT DO UPDATE SET value = excluded.value",
             [str(SCHEMA_VERSION)],
         )
 
-    def _add_missing_columns(self, name: str) -> None:
+    def _add_missing_columns(self, name: str, have: set[str]) -> None:
         """Columns added to the catalog after a workspace was made are added, empty, on open."""
-        have = {
-            r[0]
-            for r in self.con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [name]
-            ).fetchall()
-        }
         for col in TABLES[name].columns:
             if col.name not in have:
                 log.info("adding column %s.%s", name, col.name)

@@ -12,21 +12,23 @@ import ipaddress
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from shopops.report.health import THRESHOLDS
 from shopops.web.errors import BadRequest, DestinationRefused
 from shopops.web.scope import StoreRef
 
 log = logging.getLogger(__name__)
 
 Status = Literal["fail", "pass", "good", "strong", "unknown"]
+# The page-health checks a store may tune (pass, good, strong), defaulting to the weekly review's levels.
+_TUNABLE = {t.key: t for t in THRESHOLDS if t.key in ("bounce_rate", "pages_per_visitor")}
 DEFAULT_THRESHOLDS: dict[str, tuple[float, float, float]] = {
-    "bounce_rate": (0.70, 0.60, 0.50),  # upper limits: lower is better
-    "pages_per_visitor": (2.5, 3.5, 4.0),  # lower limits: higher is better
+    k: (t.passing, t.good, t.strong if t.strong is not None else t.good) for k, t in _TUNABLE.items()
 }
-LOWER_IS_BETTER = frozenset({"bounce_rate"})
+LOWER_IS_BETTER = frozenset(k for k, t in _TUNABLE.items() if t.lower_is_better)
 WEBHOOK_EVENTS = ("daily_report", "finding", "task_assigned", "task_done", "import")
 
 
@@ -84,9 +86,7 @@ def health(metric: str, value: float | None, levels: tuple[float, float, float])
     if value is None:
         return "unknown"
     passes, good, strong = levels
-    if metric in LOWER_IS_BETTER:
-        return "strong" if value < strong else "good" if value < good else "pass" if value < passes else "fail"
-    return "strong" if value >= strong else "good" if value >= good else "pass" if value >= passes else "fail"
+    return replace(_TUNABLE[metric], passing=passes, good=good, strong=strong).verdict(value)
 
 
 def check_url(url: str) -> str:

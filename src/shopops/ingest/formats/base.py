@@ -7,6 +7,7 @@ table it fills, one SQL query over ``src`` — the typed, validated view of the 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -90,6 +91,7 @@ def register(fmt: Format) -> Format:
     if fmt.name in FORMATS:
         raise ValueError(f"format {fmt.name!r} is registered twice")
     FORMATS[fmt.name] = fmt
+    known_headers.cache_clear()
     return fmt
 
 
@@ -107,7 +109,9 @@ def get_format(name: str) -> Format:
     return registry[name]
 
 
+@functools.cache
 def known_headers() -> frozenset[str]:
+    """Every header any format accepts, normalised (the registry is built once per process)."""
     every = (normalise_header(h) for f in formats().values() for fld in f.fields for h in fld.headers)
     return frozenset(h for h in every if h)  # a blank cell never makes a row look like a header
 

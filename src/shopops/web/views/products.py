@@ -4,19 +4,16 @@ bad reviews (rating ≤ 2) — titles and review text exactly as imported, rende
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import FastAPI, Query
-from fastapi.responses import Response
+from fastapi import FastAPI
 
 from shopops.metrics.compiler import MetricQuery
 from shopops.metrics.drilldown import product_titles
-from shopops.web.db import Reader, WebDB
-from shopops.web.roles import Permission
-from shopops.web.schemas import Envelope, documented
+from shopops.web.db import Reader
 from shopops.web.scope import StoreRef
-from shopops.web.views.base import CtxDep, ok, page
 from shopops.web.views.overview import num
+from shopops.web.views.period import register_period_view
 from shopops.web.views.traffic import period
 
 METRICS = ("product_gmv", "units", "product_visitors")
@@ -85,33 +82,7 @@ def products(r: Reader, store: StoreRef, start: dt.date | None, end: dt.date | N
     }
 
 
-def cached_products(db: WebDB, store: StoreRef, start: dt.date | None, end: dt.date | None) -> dict[str, Any]:
-    def build() -> dict[str, Any]:
-        with db.reader() as r:
-            return products(r, store, start, end)
-
-    return db.cached(("products", store.store_id, start, end), build)
-
-
 def register(app: FastAPI) -> None:
-    router = app.router  # routes straight on the app: app.routes lists every one (the authorisation test reads it)
-
-    @router.get(
-        "/api/stores/{store_id}/products",
-        summary="Products: top sellers, movers against the previous period, latest bad reviews",
-        responses=documented(Envelope),
+    register_period_view(
+        app, "products", "Products: top sellers, movers against the previous period, latest bad reviews", products
     )
-    def products_json(
-        store_id: str,
-        c: CtxDep,
-        start: Annotated[dt.date | None, Query(description="First day (default: 13 days before end)")] = None,
-        end: Annotated[dt.date | None, Query(description="Last day (default: the last day with data)")] = None,
-    ) -> Response:
-        store = c.scope.store(store_id, Permission.READ_DASHBOARD)
-        return ok(cached_products(c.db, store, start, end))
-
-    @router.get("/stores/{store_id}/products", include_in_schema=False)
-    def products_page(store_id: str, c: CtxDep, start: dt.date | None = None, end: dt.date | None = None) -> Response:
-        store = c.scope.store(store_id, Permission.READ_DASHBOARD)
-        data = cached_products(c.db, store, start, end)
-        return page(c, "products.html", active="products", store=store, data=data)

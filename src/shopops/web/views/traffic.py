@@ -4,19 +4,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import FastAPI, Query
-from fastapi.responses import Response
+from fastapi import FastAPI
 
 from shopops.metrics.compiler import MetricQuery
-from shopops.web.db import Reader, WebDB
-from shopops.web.roles import Permission
-from shopops.web.schemas import Envelope, documented
+from shopops.web.db import Reader
 from shopops.web.scope import StoreRef
 from shopops.web.storeconf import health, thresholds
-from shopops.web.views.base import CtxDep, ok, page
 from shopops.web.views.overview import data_span, num
+from shopops.web.views.period import register_period_view
 
 SOURCE_METRICS = (
     "visitors",
@@ -90,32 +87,5 @@ def traffic(r: Reader, store: StoreRef, start: dt.date | None, end: dt.date | No
     }
 
 
-def cached_traffic(db: WebDB, store: StoreRef, start: dt.date | None, end: dt.date | None) -> dict[str, Any]:
-    def build() -> dict[str, Any]:
-        with db.reader() as r:
-            return traffic(r, store, start, end)
-
-    return db.cached(("traffic", store.store_id, start, end), build)
-
-
 def register(app: FastAPI) -> None:
-    router = app.router  # routes straight on the app: app.routes lists every one (the authorisation test reads it)
-
-    @router.get(
-        "/api/stores/{store_id}/traffic",
-        summary="Traffic: sources, daily trend, bounce-rate and visit-depth health",
-        responses=documented(Envelope),
-    )
-    def traffic_json(
-        store_id: str,
-        c: CtxDep,
-        start: Annotated[dt.date | None, Query(description="First day (default: 13 days before end)")] = None,
-        end: Annotated[dt.date | None, Query(description="Last day (default: the last day with data)")] = None,
-    ) -> Response:
-        store = c.scope.store(store_id, Permission.READ_DASHBOARD)
-        return ok(cached_traffic(c.db, store, start, end))
-
-    @router.get("/stores/{store_id}/traffic", include_in_schema=False)
-    def traffic_page(store_id: str, c: CtxDep, start: dt.date | None = None, end: dt.date | None = None) -> Response:
-        store = c.scope.store(store_id, Permission.READ_DASHBOARD)
-        return page(c, "traffic.html", active="traffic", store=store, data=cached_traffic(c.db, store, start, end))
+    register_period_view(app, "traffic", "Traffic: sources, daily trend, bounce-rate and visit-depth health", traffic)
