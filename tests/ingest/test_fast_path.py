@@ -20,10 +20,11 @@ from hypothesis import strategies as st
 from test_normalise import money_text
 
 from shopops.errors import ShopopsError
-from shopops.ingest import stage_file
+from shopops.ingest import fast, stage_file
 from shopops.ingest.fastparse import fast_parse_expr, surely_not_blank
 from shopops.ingest.formats import formats
 from shopops.ingest.normalise import EMPTY_MARKERS, install_macros, parse_expr
+from shopops.ingest.source import SourceFile
 from testpaths import FIXTURES
 
 TYPES = ("text", "int", "money", "number", "rate", "date", "timestamp", "bool")
@@ -90,6 +91,45 @@ def test_a_cell_surely_not_blank_cleans_to_itself_or_longer(head, tail):
 def test_fast_parsing_agrees_on_any_cell(type_, values):
     rows = _both(type_, values)
     assert [r for r in rows if not _same(r[1], r[2])] == []
+
+
+def _native(type_: str, cells: list[str], folder: Path) -> list[tuple[str, object, object]]:
+    """Each cell read by DuckDB's CSV reader as the fast route reads a column of ``type_`` natively (or the refusal),
+    beside what the macro makes of it."""
+    out = []
+    for n, cell in enumerate(cells):
+        path = folder / f"cell{n}.csv"
+        path.write_text('h\n"' + cell.replace('"', '""') + '"\n', encoding="utf-8")
+        src = SourceFile(path, path.name, path.stat().st_size, "-", "csv", False, "utf-8", ",", 0, ("h",))
+        try:
+            rows = _con.execute(f"SELECT c0 FROM {fast.Reading(src, path, {0: fast.NATIVE[type_]}).sql()}").fetchall()
+            got: object = rows[0][0] if rows else None
+        except duckdb.Error as exc:
+            assert fast.refused_by_reader(exc), exc  # refused cell by cell, never another failure
+            got = "refused"
+        want = _con.execute(f"SELECT {parse_expr(type_, '$v')}", {"v": cell}).fetchall()[0][0]
+        out.append((cell, got, want))
+    return out
+
+
+def _agrees(got: object, want: object) -> bool:
+    """The reader refused the cell, or read what the macro reads (inf and NaN: the route refuses them itself)."""
+    if got == "refused" or (isinstance(got, float) and not math.isfinite(got) and want is None):
+        return True
+    return _same(got, want) or (got is None and want is None)
+
+
+@pytest.mark.parametrize("type_", sorted(fast.NATIVE))
+def test_the_csv_reader_reads_tricky_cells_as_the_macros_do(tmp_path, type_):
+    cells = [c for c in [*TRICKY, *EMPTY_MARKERS] if "\n" not in c and "\r" not in c]
+    assert [r for r in _native(type_, cells, tmp_path) if not _agrees(r[1], r[2])] == []
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(sorted(fast.NATIVE)), st.lists(CELL, min_size=1, max_size=8))
+def test_the_csv_reader_reads_any_cell_as_the_macros_do(tmp_path, type_, cells):
+    cells = [c for c in cells if "\n" not in c and "\r" not in c]
+    assert [r for r in _native(type_, cells, tmp_path) if not _agrees(r[1], r[2])] == []
 
 
 # ------------------------------------------------------------------------------------------ whole files

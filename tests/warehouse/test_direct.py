@@ -140,3 +140,23 @@ def test_gb18030_past_the_first_block_is_still_read_as_gb18030(tmp_path, staged_
     with Workspace(tmp_path / "ws") as ws:
         rows = ws.con.execute("SELECT count(*), max(source) FILTER (session_id = 'S-last') FROM sessions").fetchall()
     assert rows == [(20_001, "直通车")]
+
+
+def test_the_file_hashed_while_read_is_kept_once_under_its_sha256(tmp_path):
+    """The direct route hashes (and copies) the file on a thread while DuckDB reads it: the ledger and the raw store
+    get the file's real SHA-256, no partial copy is left, and the same bytes again are "unchanged"."""
+    import hashlib
+    import shutil
+
+    path = _sessions(tmp_path / "a.csv", range(0, 3000))
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    again = tmp_path / "same bytes, other name.csv"
+    shutil.copyfile(path, again)
+    with Workspace(tmp_path / "ws") as ws:
+        first = import_file(ws, path)
+        second = import_file(ws, again)
+        ledger = ws.con.execute("SELECT sha256 FROM _imports").fetchall()
+        kept = sorted(p.name for p in ws.raw_dir.iterdir())
+    assert (first.status, first.sha256) == ("imported", sha)
+    assert (second.status, second.import_id) == ("unchanged", first.import_id)
+    assert ledger == [(sha,)] and kept == [f"{sha}.csv"]

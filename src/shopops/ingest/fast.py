@@ -27,8 +27,9 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -82,23 +83,27 @@ def stage(
     progress: Progress | None,
 ) -> Batch | None:
     """Stage ``src`` on the fast route, or return ``None`` when the reference route must."""
-    with readable(con, src, workdir) as reader:
-        if reader is None:
+    with readable(con, src, fmt, workdir) as reading:
+        if reading is None:
             return None
-        for materialise in (False, True) if streamable(src, fmt) else (True,):
+        materialise = not streamable(src, fmt)
+        while True:
             written: list[Path] = []
             try:
                 with polling(con, src.size, progress):
-                    return _stage(con, src, fmt, workdir, store_id, tz, reader, materialise, written)
+                    return _stage(con, src, fmt, workdir, store_id, tz, reading, materialise, written)
             except STOPPED as exc:
                 for leftover in written:  # a pass stopped half-way leaves a partial parquet
                     leftover.unlink(missing_ok=True)
+                _reset(con)
                 if needs_ids(exc) and not materialise:
-                    _reset(con)
+                    materialise = True
+                    continue
+                if reading.native and refused_by_reader(exc):
+                    reading = reading.plain()
                     continue
                 log.info("%s: fast route stopped (%s); staging on the reference route", src.name, first_line(exc))
                 return None
-        return None
 
 
 def streamable(src: SourceFile, fmt: Format) -> bool:
@@ -110,18 +115,54 @@ def needs_ids(exc: Exception) -> bool:
     return NEEDS_IDS in str(exc)
 
 
+# Types DuckDB's CSV reader parses exactly as the so_* macros do, for every text it accepts (a property test holds
+# it to that); a cell it cannot read stops the pass, which then parses every cell itself. Numbers it reads may be
+# inf or NaN, which the macros refuse (a check below). Not integers: the reader rounds '1.5' and reads '0x1F'; not
+# text (trimming, empty markers) nor times (zones).
+NATIVE = {"number": "DOUBLE", "rate": "DOUBLE", "money": "DECIMAL(18,2)", "date": "DATE", "bool": "BOOLEAN"}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How DuckDB reads a file: where (a UTF-8 copy for GB18030), and which columns its CSV reader parses itself
+    (``native``: column index → type) — several times cheaper than parsing the text in SQL."""
+
+    src: SourceFile
+    path: Path
+    native: Mapping[int, str]
+
+    def sql(self) -> str:
+        return _reader(self.src, self.path, types=self.native)
+
+    def plain(self) -> Reading:
+        """Every column as text, parsed by shopops."""
+        return replace(self, native={})
+
+
+def native_types(src: SourceFile, fmt: Format) -> dict[int, str]:
+    """The used columns the CSV reader can parse: each read by fields of one type it reads exactly."""
+    types: dict[int, set[str]] = {}
+    for f in fmt.fields:
+        if f.name in (found := fmt.match(src.headers)):
+            types.setdefault(found[f.name], set()).add(f.type)
+    return {i: NATIVE[next(iter(ts))] for i, ts in types.items() if len(ts) == 1 and next(iter(ts)) in NATIVE}
+
+
+def refused_by_reader(exc: Exception) -> bool:
+    """DuckDB's CSV reader could not read a cell as its column's type (not a check of ours)."""
+    return isinstance(exc, duckdb.ConversionException) and "converting column" in str(exc)
+
+
 @contextmanager
-def readable(con: duckdb.DuckDBPyConnection, src: SourceFile, workdir: Path) -> Iterator[str | None]:
-    """The ``read_csv`` that reads ``src`` (a UTF-8 copy for GB18030), or ``None`` when DuckDB would find another
-    header line than the inspection did."""
+def readable(con: duckdb.DuckDBPyConnection, src: SourceFile, fmt: Format, workdir: Path) -> Iterator[Reading | None]:
+    """How DuckDB reads ``src``, or ``None`` when it would find another header line than the inspection did."""
     path = transcode(src, workdir) if src.encoding == "gb18030" else src.path
     try:
-        reader = _reader(src, path)
         if not _header_where_expected(con, src, path):
             log.info("%s: DuckDB finds another header line; staging on the reference route", src.name)
             yield None
         else:
-            yield reader
+            yield Reading(src, path, native_types(src, fmt))
     finally:
         if path != src.path:
             path.unlink(missing_ok=True)
@@ -135,13 +176,16 @@ def first_line(exc: Exception) -> str:
     return str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
 
 
-def _reader(src: SourceFile, path: Path, *, skip: int | None = None) -> str:
-    columns = "{" + ", ".join(f"{lit(raw_column(i))}: 'VARCHAR'" for i in range(len(src.headers))) + "}"
+def _reader(src: SourceFile, path: Path, *, skip: int | None = None, types: Mapping[int, str] | None = None) -> str:
+    types = types or {}
+    columns = ", ".join(f"{lit(raw_column(i))}: {lit(types.get(i, 'VARCHAR'))}" for i in range(len(src.headers)))
     compression = "gzip" if src.gzip and path == src.path else "none"
+    # ISO dates only: the reader's own date parsing reads more spellings, not all of them as so_date does
+    dates = ", dateformat = '%Y-%m-%d'" if "DATE" in types.values() else ""
     return (
         f"read_csv({lit(str(path))}, header = false, skip = {src.header_row + 1 if skip is None else skip}, "
-        f"columns = {columns}, delim = {lit(src.delimiter)}, quote = '\"', escape = '\"', auto_detect = false, "
-        f"strict_mode = true, null_padding = false, compression = {lit(compression)})"
+        f"columns = {{{columns}}}, delim = {lit(src.delimiter)}, quote = '\"', escape = '\"', auto_detect = false, "
+        f"strict_mode = true, null_padding = false, compression = {lit(compression)}{dates})"
     )
 
 
@@ -167,18 +211,18 @@ def _stage(
     workdir: Path,
     store_id: str | None,
     tz: str,
-    reader: str,
+    reading: Reading,
     materialise: bool,
     written: list[Path],
 ) -> Batch | None:
-    rows_read = open_src(con, src, fmt, tz, reader, materialise=materialise)
+    rows_read = open_src(con, src, fmt, tz, reading, materialise=materialise)
     staged: list[StagedTable] = []
     for table_name, sql in fmt.outputs.items():
         table = get_table(table_name)
         out = staged_path(workdir, src, table_name)
         written.append(out)
         select = guarded_select(con, fmt, table_name, store_id, numbered=materialise)
-        copied, scanned = reading(con, f"COPY ({select}) TO {lit(str(out))} (FORMAT parquet)")
+        copied, scanned = run_counted(con, f"COPY ({select}) TO {lit(str(out))} (FORMAT parquet)")
         if not materialise and reads_file_once(sql):  # streamed, src read once: this pass read the file once
             rows_read = scanned
         staged.append(StagedTable(table_name, out, copied[0][0]))
@@ -188,7 +232,7 @@ def _stage(
                 leftover.unlink(missing_ok=True)
             return None
     if rows_read is None:  # no profile to tell: count them
-        rows_read = con.execute(f"SELECT count(*) FROM {reader}").fetchall()[0][0]
+        rows_read = con.execute(f"SELECT count(*) FROM {reading.plain().sql()}").fetchall()[0][0]
     stores = con.execute(
         " UNION ".join(f"SELECT DISTINCT store_id FROM read_parquet({lit(str(t.path))})" for t in staged)
     ).fetchall()
@@ -197,16 +241,16 @@ def _stage(
 
 
 def open_src(
-    con: duckdb.DuckDBPyConnection, src: SourceFile, fmt: Format, tz: str, reader: str, *, materialise: bool
+    con: duckdb.DuckDBPyConnection, src: SourceFile, fmt: Format, tz: str, reading: Reading, *, materialise: bool
 ) -> int | None:
     """Define ``src``, the file's typed rows, for the format's output queries; the rows read when materialised."""
-    typed = _typed_select(src, fmt, fmt.match(src.headers), tz, reader)
+    typed = _typed_select(src, fmt, fmt.match(src.headers), tz, reading)
     if not materialise:
         con.execute(f"CREATE OR REPLACE TEMP VIEW src AS SELECT CAST(NULL AS BIGINT) AS _row, * FROM ({typed})")
         return None
     # In file order, so rowid orders rows as the file does (formats take the first value with arg_min(…, _row)).
     con.execute("SET preserve_insertion_order = true")
-    _, rows_read = reading(con, f"CREATE TABLE src_rows AS {typed}")
+    _, rows_read = run_counted(con, f"CREATE TABLE src_rows AS {typed}")
     con.execute("SET preserve_insertion_order = false")
     con.execute("CREATE VIEW src AS SELECT rowid AS _row, * FROM src_rows")
     return rows_read
@@ -232,10 +276,11 @@ def reads_file_once(sql: str) -> bool:
     return len(_SRC.findall(sql)) == 1
 
 
-def _typed_select(src: SourceFile, fmt: Format, found: dict[str, int], tz: str, reader: str) -> str:
+def _typed_select(src: SourceFile, fmt: Format, found: dict[str, int], tz: str, reading: Reading) -> str:
     """Parse each used cell once; raise where the reference route would report a field problem."""
     used = sorted(set(found.values()))
-    text = sorted({found[f.name] for f in fmt.fields if f.name in found and f.type == "text"})
+    native = reading.native  # columns the CSV reader has parsed already: NULL there is a blank cell
+    text = sorted({found[f.name] for f in fmt.fields if f.name in found and f.type == "text"} - set(native))
     last = {i: f"_last{i}" for i in text}  # each text cell's last character, computed once below
     inner, outer = [], []
     for f in fmt.fields:
@@ -244,33 +289,42 @@ def _typed_select(src: SourceFile, fmt: Format, found: dict[str, int], tz: str, 
             continue
         i = found[f.name]
         raw, parsed = raw_column(i), f"_v_{f.name}"
-        value = fast_parse_expr(f.type, raw, date1904=src.date1904, tz=tz, last=last.get(i))
+        if i in native:  # inf and NaN, which the macros refuse, stop the pass
+            finite = f.type in ("number", "rate")
+            value = f"CASE WHEN NOT isfinite({raw}) THEN error({lit(STOP)}) ELSE {raw} END" if finite else raw
+        else:
+            value = fast_parse_expr(f.type, raw, date1904=src.date1904, tz=tz, last=last.get(i))
         inner.append(f"{value} AS {q(parsed)}")
         problems = []
         if f.required:
             problems.append(f"{q(parsed)} IS NULL")
-        elif f.type != "text":  # text parses whenever it is not blank
+        elif f.type != "text" and i not in native:  # a cell not blank must parse (text always does)
             problems.append(f"{q(parsed)} IS NULL AND {fast_clean_expr(raw)} IS NOT NULL")
         check = " OR ".join(f"({p})" for p in problems)
         value = f"CASE WHEN {check} THEN error({lit(STOP)}) ELSE {q(parsed)} END" if problems else q(parsed)
         outer.append(f"{value} AS {q(f.name)}")
     carried = ", ".join(raw_column(i) for i in used)
     lasts = ", ".join(f"{last_char_expr(raw_column(i))} AS {last[i]}" for i in text)
-    cells = f"SELECT *, {lasts} FROM {reader}" if lasts else f"SELECT * FROM {reader}"
+    cells = f"SELECT *, {lasts} FROM {reading.sql()}" if lasts else f"SELECT * FROM {reading.sql()}"
     # Rows whose every used cell is blank (spreadsheet padding) carry nothing and are dropped, as on the reference
-    # route. The first cell alone almost always shows a row is not blank; else COALESCE stops at the first cell
-    # that is not blank.
+    # route. The first cell alone almost always shows a row is not blank; OR stops at the first that is not.
     if used:
-        cleaned = ", ".join(fast_clean_expr(raw_column(i), last.get(i)) for i in used)
-        not_blank = f"{surely_not_blank(raw_column(used[0]))} OR coalesce({cleaned}) IS NOT NULL"
-        rows = f"SELECT * FROM ({cells}) WHERE {not_blank}"
+        present = [
+            f"{raw_column(i)} IS NOT NULL"
+            if i in native
+            else f"{fast_clean_expr(raw_column(i), last.get(i))} IS NOT NULL"
+            for i in used
+        ]
+        if used[0] not in native:
+            present.insert(0, surely_not_blank(raw_column(used[0])))
+        rows = f"SELECT * FROM ({cells}) WHERE " + " OR ".join(f"({p})" for p in present)
     else:
         rows = cells
     parsed_rows = f"SELECT {', '.join([*inner, carried]) if inner else carried} FROM ({rows})"
     return f"SELECT {', '.join(outer)} FROM ({parsed_rows})"
 
 
-def reading(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[tuple], int | None]:
+def run_counted(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[tuple], int | None]:
     """Run a statement that reads the file once, and how many rows it read (DuckDB's profile counts them), so the
     file is not parsed a second time just to count its rows."""
     con.execute("SET enable_profiling = 'no_output'")

@@ -13,9 +13,11 @@ import hashlib
 import io
 import os
 import re
+import threading
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -94,11 +96,14 @@ def _open_bytes(path: Path, is_gzip: bool) -> io.BufferedIOBase:
     return gzip.open(path, "rb") if is_gzip else open(path, "rb")  # type: ignore[return-value]
 
 
-def inspect(path: Path, score_header: Callable[[list[str]], int], *, prove_encoding: bool = True) -> SourceFile:
+def inspect(
+    path: Path, score_header: Callable[[list[str]], int], *, prove_encoding: bool = True, hashed: bool = True
+) -> SourceFile:
     """Check a file and find its header row. ``score_header`` says how many cells of a row are known headers.
 
     ``prove_encoding=False`` decodes only the first block of a plain CSV when it is UTF-8 (a gzip stream is always
-    decoded whole: that pass also caps what it unpacks)."""
+    decoded whole: that pass also caps what it unpacks). ``hashed=False`` leaves ``sha256`` empty for the caller to
+    fill in (``digest_file``): the importer hashes a large new file while DuckDB reads it."""
     name = str(path)
     if not path.is_file():
         raise FileMissing(file=name)
@@ -112,15 +117,51 @@ def inspect(path: Path, score_header: Callable[[list[str]], int], *, prove_encod
         raise UnsupportedFileType(file=name, suffix=suffix, valid=", ".join(VALID_SUFFIXES))
     if suffix in XLSX_SUFFIXES:
         return _inspect_xlsx(path, size, score_header)
-    return _inspect_csv(path, size, suffix.endswith(".gz"), score_header, prove_encoding)
+    return _inspect_csv(path, size, suffix.endswith(".gz"), score_header, prove_encoding, hashed)
 
 
 # ------------------------------------------------------------------------------------------------- CSV
 
 
-def _hash(path: Path) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
+def digest_file(path: Path, copy_to: Path | None = None) -> str:
+    """The SHA-256 of a file's bytes; with ``copy_to``, the bytes are also written there in the same pass."""
+    sha = hashlib.sha256()
+    with open(path, "rb") as fh, open(copy_to, "wb") if copy_to else nullcontext() as out:
+        for block in iter(lambda: fh.read(BLOCK), b""):
+            sha.update(block)
+            if out is not None:
+                out.write(block)
+    return sha.hexdigest()
+
+
+class BackgroundDigest:
+    """``digest_file`` on a thread, so DuckDB can read the file meanwhile (hashing and file I/O release the GIL)."""
+
+    def __init__(self, path: Path, copy_to: Path | None = None) -> None:
+        self.copy_to = copy_to
+        self._sha: str | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(path,), name="shopops-digest", daemon=True)
+        self._thread.start()
+
+    def _run(self, path: Path) -> None:
+        try:
+            self._sha = digest_file(path, self.copy_to)
+        except BaseException as exc:  # handed to whoever asks for the result
+            self._error = exc
+
+    def result(self) -> str:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._sha is not None
+        return self._sha
+
+    def discard(self) -> None:
+        """Wait for the thread and remove the copy if nobody kept it."""
+        self._thread.join()
+        if self.copy_to is not None:
+            self.copy_to.unlink(missing_ok=True)
 
 
 def _prove_encoding(path: Path, is_gzip: bool) -> Encoding:
@@ -186,9 +227,9 @@ def _decode_error(path: Path, is_gzip: bool, encoding: str) -> tuple[int, bytes]
 
 
 def _inspect_csv(
-    path: Path, size: int, is_gzip: bool, score_header: Callable[[list[str]], int], prove_encoding: bool
+    path: Path, size: int, is_gzip: bool, score_header: Callable[[list[str]], int], prove_encoding: bool, hashed: bool
 ) -> SourceFile:
-    sha = _hash(path)
+    sha = digest_file(path) if hashed else ""
     with _open_bytes(path, is_gzip) as fh:
         head = fh.read(256 * 1024)
     proven = prove_encoding or is_gzip or not _head_is_utf8(head)

@@ -38,11 +38,14 @@ EXAMPLES_PER_CHECK = 20
 __all__ = ["DEFAULT_STORE", "Batch", "StagedTable", "recognise", "stage_file"]
 
 
-def recognise(path: Path, format_name: str | None = None, *, prove_encoding: bool = True) -> tuple[SourceFile, Format]:
+def recognise(
+    path: Path, format_name: str | None = None, *, prove_encoding: bool = True, hashed: bool = True
+) -> tuple[SourceFile, Format]:
     """Inspect a file and settle its format (detected, or the one asked for) — cheap: no row is parsed yet.
 
-    ``prove_encoding=False``: a CSV whose first block is UTF-8 is taken as UTF-8 for now (``SourceFile``)."""
-    src = inspect(path, header_score, prove_encoding=prove_encoding)
+    ``prove_encoding=False``: a CSV whose first block is UTF-8 is taken as UTF-8 for now (``SourceFile``);
+    ``hashed=False``: see ``inspect``."""
+    src = inspect(path, header_score, prove_encoding=prove_encoding, hashed=hashed)
     fmt = get_format(format_name) if format_name else detect(str(path), src.headers)
     missing = fmt.missing(src.headers)
     if missing:

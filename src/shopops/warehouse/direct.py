@@ -15,13 +15,14 @@ numbers ids over the whole file.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Literal
 
 from shopops.ingest import fast
 from shopops.ingest.formats import Format
 from shopops.ingest.outputs import DEFAULT_STORE
 from shopops.ingest.read import Progress
-from shopops.ingest.source import SourceFile
+from shopops.ingest.source import BackgroundDigest, SourceFile
 from shopops.schema import get_table
 from shopops.warehouse.load import (
     ImportResult,
@@ -51,31 +52,42 @@ def import_direct(
     tz: str,
     progress: Progress | None,
     force: bool = False,
+    digest: BackgroundDigest | None = None,
 ) -> ImportResult | Declined:
+    """``digest``: the file being hashed (and copied for the raw store) meanwhile; ``src.sha256`` when ``None``."""
     (table_name,) = fmt.outputs
     con = ws.con
     previous: list[int] = []  # the rows named their store, and these bytes were merged for it before
-    with fast.tuned(con), fast.readable(con, src, ws.tmp_dir) as reader:
-        if reader is None:
+    with fast.tuned(con), fast.readable(con, src, fmt, ws.tmp_dir) as reading:
+        if reading is None:
             return "stopped"
+        while True:
 
-        def fill(import_id: int, touched: Touched | None) -> Merged | None:
-            merged = _insert(ws, src, fmt, table_name, reader, import_id, touched, store_id, tz)
-            if merged is not None and not force:
-                earlier = already_imported(ws, src.sha256, merged.store_id, fmt.name)
-                if earlier is not None:
-                    previous.append(earlier)
+            def fill(import_id: int, touched: Touched | None, read: fast.Reading = reading) -> Merged | None:
+                merged = _insert(ws, src, fmt, table_name, read, import_id, touched, store_id, tz)
+                if merged is None:
                     return None
-            return merged
+                if digest is not None:  # by now the thread has usually finished
+                    merged = replace(merged, sha256=digest.result(), copied=digest.copy_to)
+                if not force:
+                    earlier = already_imported(ws, merged.sha256, merged.store_id, fmt.name)
+                    if earlier is not None:
+                        previous.append(earlier)
+                        return None
+                return merged
 
-        try:
-            with fast.polling(con, src.size, progress):
-                result = in_transaction(ws, src, fmt.name, [table_name], fill)
-        except fast.STOPPED as exc:
-            log.info("%s: direct route stopped (%s)", src.name, fast.first_line(exc))
-            return "needs-ids" if fast.needs_ids(exc) else "stopped"
-        finally:
-            con.execute("DROP VIEW IF EXISTS src")
+            try:
+                with fast.polling(con, src.size, progress):
+                    result = in_transaction(ws, src, fmt.name, [table_name], fill)
+                break
+            except fast.STOPPED as exc:
+                if reading.native and fast.refused_by_reader(exc):  # a cell DuckDB's reader cannot parse: we can
+                    reading = reading.plain()
+                    continue
+                log.info("%s: direct route stopped (%s)", src.name, fast.first_line(exc))
+                return "needs-ids" if fast.needs_ids(exc) else "stopped"
+            finally:
+                con.execute("DROP VIEW IF EXISTS src")
     if previous:
         return unchanged_result(ws, previous[0], str(src.path))
     return result if result is not None else "stopped"
@@ -86,7 +98,7 @@ def _insert(
     src: SourceFile,
     fmt: Format,
     table_name: str,
-    reader: str,
+    reading: fast.Reading,
     import_id: int,
     touched: Touched | None,
     store_id: str | None,
@@ -96,9 +108,9 @@ def _insert(
     table = get_table(table_name)
     quoted = f'"{table_name}"'
     had_rows = bool(con.execute(f"SELECT 1 FROM {quoted} LIMIT 1").fetchall())
-    fast.open_src(con, src, fmt, tz, reader, materialise=False)
+    fast.open_src(con, src, fmt, tz, reading, materialise=False)
     select = fast.guarded_select(con, fmt, table_name, store_id, numbered=False)
-    inserted, scanned = fast.reading(
+    inserted, scanned = fast.run_counted(
         con, f"INSERT INTO {quoted} BY NAME SELECT *, {import_id} AS _import_id FROM ({select})"
     )
     new = f"(SELECT * FROM {quoted} WHERE _import_id = {import_id})"
@@ -110,8 +122,9 @@ def _insert(
     added_keys(ws, table_name, new, touched)
     rows_read = scanned if fast.reads_file_once(fmt.outputs[table_name]) else None
     if rows_read is None:
-        rows_read = con.execute(f"SELECT count(*) FROM {reader}").fetchall()[0][0]
+        rows_read = con.execute(f"SELECT count(*) FROM {reading.plain().sql()}").fetchall()[0][0]
     stores = [r[0] for r in con.execute(f"SELECT DISTINCT store_id FROM {new}").fetchall()]
     store = store_id or (stores[0] if len(stores) == 1 else DEFAULT_STORE)
     rows = inserted[0][0]
-    return Merged(store, rows_read, {table_name: rows}, [f"SELECT DISTINCT store_id FROM {new}"] if rows else [])
+    stored = [f"SELECT DISTINCT store_id FROM {new}"] if rows else []
+    return Merged(store, rows_read, {table_name: rows}, stored, src.sha256)

@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Literal
 
 from shopops import __version__
@@ -85,7 +86,7 @@ def merge_batch(ws: Workspace, batch: Batch, *, force: bool = False) -> ImportRe
             delete_replaced(ws, staged.table, parquet, touched)
             insert_rows(ws, staged.table, parquet, import_id, touched)
         stores = [f"SELECT DISTINCT store_id FROM read_parquet('{t.path}')" for t in batch.tables if t.rows]
-        return Merged(batch.store_id, batch.rows_read, rows_by_table, stores)
+        return Merged(batch.store_id, batch.rows_read, rows_by_table, stores, src.sha256)
 
     result = in_transaction(ws, src, batch.format, [t.table for t in batch.tables], fill)
     assert result is not None  # a staged batch has been checked: its fill never declines
@@ -100,6 +101,8 @@ class Merged:
     rows_read: int
     rows_by_table: dict[str, int]
     stores: list[str]  # queries yielding the store_id of the rows written
+    sha256: str  # the file's, known by the time its rows are written (it may be hashed while they are read)
+    copied: Path | None = None  # the file already copied on its way into the raw store
 
 
 def in_transaction(
@@ -126,7 +129,7 @@ def in_transaction(
         if merged is None:
             con.execute("ROLLBACK")
             return None
-        raw = ws.keep_raw(src.path, src.sha256, src.suffix)
+        raw = ws.keep_raw(src.path, merged.sha256, src.suffix, copied=merged.copied)
         _ensure_stores(ws, merged.stores, fmt, import_id)
         if touched is None:
             rollups.rebuild(con)
@@ -138,7 +141,7 @@ def in_transaction(
             "INSERT INTO _imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 import_id,
-                src.sha256,
+                merged.sha256,
                 src.name,
                 fmt,
                 merged.store_id,
@@ -158,7 +161,7 @@ def in_transaction(
     log.info("imported %s as #%s (%s)", src.name, import_id, merged.rows_by_table)
     return ImportResult(
         str(src.path),
-        src.sha256,
+        merged.sha256,
         fmt,
         merged.store_id,
         "imported",

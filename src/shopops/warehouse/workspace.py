@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import shutil
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -91,15 +92,33 @@ class Folder:
     def tmp_dir(self) -> Path:
         return self.root / "tmp"
 
-    def keep_raw(self, path: Path, sha256: str, suffix: str) -> Path:
-        """The original bytes, named by content, read-only."""
+    def keep_raw(self, path: Path, sha256: str, suffix: str, *, copied: Path | None = None) -> Path:
+        """The original bytes, named by content, read-only. ``copied``: a copy already made (``raw_part``)."""
         dest = self.raw_dir / f"{sha256}{suffix}"
+        if copied is not None:
+            if dest.exists():
+                copied.unlink(missing_ok=True)
+            else:
+                copied.chmod(0o444)
+                copied.replace(dest)
+            return dest
         if not dest.exists():
             tmp = dest.with_name(dest.name + f".{os.getpid()}.part")
             shutil.copyfile(path, tmp)
             tmp.chmod(0o444)
             tmp.replace(dest)
         return dest
+
+    def raw_part(self) -> Path:
+        """Where to copy a file on its way into the raw store (``keep_raw(copied=…)``; swept if the import dies)."""
+        self.raw_dir.mkdir(parents=True, exist_ok=True)
+        return self.raw_dir / f"incoming-{uuid.uuid4().hex[:12]}.{os.getpid()}.part"
+
+    def holds_raw_of_size(self, size: int) -> bool:
+        """Some kept file has exactly this many bytes (so the same bytes may have been imported before)."""
+        if not self.raw_dir.is_dir():
+            return False
+        return any(e.is_file() and e.stat().st_size == size for e in os.scandir(self.raw_dir))
 
     def sweep(self) -> None:
         """Scratch left by killed imports (``stage-<pid>-…``) of processes that no longer run."""
@@ -178,9 +197,9 @@ class Workspace:
         """Delete scratch files a killed import left behind (a 5 M-row staging file is gigabytes)."""
         Folder(self.root).sweep()
 
-    def keep_raw(self, path: Path, sha256: str, suffix: str) -> Path:
+    def keep_raw(self, path: Path, sha256: str, suffix: str, *, copied: Path | None = None) -> Path:
         """Keep the original bytes, named by content hash, read-only. Idempotent."""
-        return Folder(self.root).keep_raw(path, sha256, suffix)
+        return Folder(self.root).keep_raw(path, sha256, suffix, copied=copied)
 
     def close(self) -> None:
         self.con.close()
