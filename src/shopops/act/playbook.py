@@ -189,8 +189,10 @@ PLAYBOOK: dict[str, Action] = {
             "coach_agent",
             SRV,
             3,
-            "Coach agent {subject}: inquiry conversion {value:.0%} against {baseline:.0%} — review chats and scripts",
-            "辅导客服 {subject}:询单转化率 {value:.0%}(对比 {baseline:.0%})—— 复盘聊天记录和话术",
+            "Coach agent {subject}: inquiry conversion {value:.0%} (usually {baseline:.0%}, the rest of the team "
+            "{team_conversion_7d:.0%}) — review chats and scripts",
+            "辅导客服 {subject}:询单转化率 {value:.0%}(常态 {baseline:.0%},团队其他人 {team_conversion_7d:.0%})"
+            "—— 复盘聊天记录和话术",
         ),
         _a(
             "answer_price_cut",
