@@ -161,15 +161,22 @@ class Problem:
     column: str | None
     value: str | None
     expected: str
+    expected_zh: str | None = None  # the same in Chinese (English when none was written)
 
-    def render(self) -> str:
+    def to_dict(self, lang: Lang = "en") -> dict[str, Any]:
+        expected = self.expected_zh if lang == "zh" and self.expected_zh else self.expected
+        return {"row": self.row, "column": self.column, "value": self.value, "expected": expected}
+
+    def render(self, lang: Lang = "en") -> str:
+        zh = lang == "zh"
         where = []
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(f"第 {self.row} 行" if zh else f"row {self.row}")
         if self.column is not None:
-            where.append(f"column {self.column}")
+            where.append(f"列 {self.column}" if zh else f"column {self.column}")
         shown = "" if self.value is None else f" {self.value!r}:"
-        return f"{', '.join(where) or 'file'}:{shown} {self.expected}"
+        expected = self.expected_zh if zh and self.expected_zh else self.expected
+        return f"{(',' if zh else ', ').join(where) or ('文件' if zh else 'file')}:{shown} {expected}"
 
 
 class ValidationFailed(InputError):
@@ -180,13 +187,28 @@ class ValidationFailed(InputError):
 
     def __init__(self, *, file: str, problems: list[Problem], count: int | None = None) -> None:
         total = count if count is not None else len(problems)
-        shown = "; ".join(p.render() for p in problems[:5])
-        more = f"; … and {total - 5} more" if total > 5 else ""
-        super().__init__(file=file, problems=problems, count=total, first=shown + more)
+        super().__init__(file=file, problems=problems, count=total, first=self._first(problems, total, "en"))
+
+    @staticmethod
+    def _first(problems: list[Problem], total: int, lang: Lang) -> str:
+        shown = (
+            ";".join(p.render(lang) for p in problems[:5])
+            if lang == "zh"
+            else "; ".join(p.render(lang) for p in problems[:5])
+        )
+        if total <= 5:
+            return shown
+        return shown + (f";…… 另有 {total - 5} 处" if lang == "zh" else f"; … and {total - 5} more")
+
+    def message(self, lang: Lang | None = None) -> str:
+        lang = lang or current_lang()
+        return (self.zh if lang == "zh" else self.en).format(
+            file=self.file, count=self.count, first=self._first(self.problems, self.count, lang)
+        )
 
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
-        out["problems"] = [p.__dict__ for p in self.problems]
+        out["problems"] = [p.to_dict(current_lang()) for p in self.problems]
         return out
 
 

@@ -237,3 +237,18 @@ def test_rows_after_a_ragged_row_keep_their_numbers(seeded, tmp_path, cli):
     problems = json.loads(stdout)[0]["error"]["problems"]
     assert [(p["row"], p["value"]) for p in problems] == [(3, lines[2]), (5, "lots")]
     assert lines.index("2024-06-19,猜你喜欢,lots") + 1 == 5
+
+
+def test_problems_are_told_in_chinese_too(seeded, tmp_path, cli, monkeypatch):
+    """SHOPOPS_LANG=zh (and the zh dashboard) get every part of a refusal in Chinese: where, and what was expected."""
+    bad = tmp_path / "traffic.csv"
+    bad.write_text(
+        "date,source,visitors,bounce_rate\n2024-06-18,手淘搜索,12,0.5\n2024-06-19,直通车,x9,1.7\n,猜你喜欢,3,0.1\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("SHOPOPS_LANG", "zh")
+    code, _, stderr = cli("--workspace", seeded, "import", bad)
+    assert code == 2
+    for part in ("发现 3 处问题", "第 3 行", "列 visitors", "整数", "应 ≤ 1", "第 4 行", "必须填写"):
+        assert part in stderr, (part, stderr)
+    assert "row " not in stderr and "expected" not in stderr

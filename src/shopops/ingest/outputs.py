@@ -98,6 +98,7 @@ class Rule:
     column: str
     violated: str
     expected: str
+    expected_zh: str
     shows_value: bool  # the message shows the offending value (a range) or nothing (a missing value)
 
 
@@ -107,23 +108,33 @@ def row_rules(table: Table, checked: AbstractSet[str] = frozenset()) -> list[Rul
     rules = []
     for col in table.columns:
         if (col.required or (col.name in table.key and col.type != "text")) and col.name not in checked:
-            rules.append(Rule(col.name, f"{q(col.name)} IS NULL", f"{table.name}.{col.name} is required", False))
+            rules.append(
+                Rule(
+                    col.name,
+                    f"{q(col.name)} IS NULL",
+                    f"{table.name}.{col.name} is required",
+                    f"{table.name}.{col.name} 必须填写",
+                    False,
+                )
+            )
         if col.minimum is not None:
             rules.append(
                 Rule(
                     col.name,
                     f"{q(col.name)} < {col.minimum}",
                     f"{table.name}.{col.name} must be ≥ {col.minimum:g}",
+                    f"{table.name}.{col.name} 应 ≥ {col.minimum:g}",
                     True,
                 )
             )
         if col.maximum is not None:
-            hint = " (write 65% or 0.65)" if col.type == "rate" else ""
+            hint, hint_zh = (" (write 65% or 0.65)", "(写作 65% 或 0.65)") if col.type == "rate" else ("", "")
             rules.append(
                 Rule(
                     col.name,
                     f"{q(col.name)} > {col.maximum}",
                     f"{table.name}.{col.name} must be ≤ {col.maximum:g}{hint}",
+                    f"{table.name}.{col.name} 应 ≤ {col.maximum:g}{hint_zh}",
                     True,
                 )
             )

@@ -104,6 +104,7 @@ def _csv_batches(
                 column=None,
                 value=(row.text or "")[:120],
                 expected=f"{row.expected_columns} fields like the header, found {row.actual_columns}",
+                expected_zh=f"应与表头一样有 {row.expected_columns} 个字段,实际 {row.actual_columns} 个",
             )
         )
         return "skip"

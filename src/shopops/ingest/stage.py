@@ -29,7 +29,7 @@ from shopops.ingest.normalise import install_macros, parse_expr
 from shopops.ingest.outputs import DEFAULT_STORE, canonical_select, lit, q, row_rules, sql_type
 from shopops.ingest.read import Progress, load_raw, raw_column
 from shopops.ingest.source import SourceFile, inspect
-from shopops.schema import EXPECTED, Table, get_table
+from shopops.schema import EXPECTED, EXPECTED_ZH, Table, get_table
 
 log = logging.getLogger(__name__)
 
@@ -134,14 +134,14 @@ def _run(
                     con,
                     f"SELECT _row, {col} FROM raw WHERE so_clean({col}) IS NOT NULL AND {expr} IS NULL",
                     column=header,
-                    expected=EXPECTED[f.type],
+                    expected=(EXPECTED[f.type], EXPECTED_ZH[f.type]),
                 )
             if f.required:
                 checks.query(
                     con,
                     f"SELECT _row, {col} FROM raw WHERE so_clean({col}) IS NULL",
                     column=header,
-                    expected="a value is required here",
+                    expected=("a value is required here", "此处必须填写"),
                 )
         else:
             select.append(f"CAST(NULL AS {sql_type(f.type)}) AS {q(f.name)}")
@@ -189,7 +189,7 @@ def _check_table(
             con,
             f"SELECT _row, {value} FROM {name} WHERE {rule.violated}",
             column=header_of.get(rule.column, f"{rule.column} ({table.name})"),
-            expected=rule.expected,
+            expected=(rule.expected, rule.expected_zh),
         )
     keys = ", ".join(q(k) for k in table.key)
     dupes = con.execute(
@@ -207,6 +207,7 @@ def _check_table(
                 column=None,
                 value=shown,
                 expected=f"one {table.name} row per key, found {n} (rows {', '.join(map(str, rows))})",
+                expected_zh=f"{table.name} 每个键只能有一行,发现 {n} 行(第 {'、'.join(map(str, rows))} 行)",
             )
         )
     checks.extra += max(0, total - len(dupes))
@@ -223,12 +224,14 @@ class _Checks:
     def add(self, problem: Problem) -> None:
         self.problems.append(problem)
 
-    def query(self, con: duckdb.DuckDBPyConnection, sql: str, *, column: str, expected: str) -> None:
+    def query(self, con: duckdb.DuckDBPyConnection, sql: str, *, column: str, expected: tuple[str, str]) -> None:
+        """``expected``: what the cell should hold, in English and Chinese."""
         count = con.execute(f"SELECT count(*) FROM ({sql})").fetchall()[0][0]
         if not count:
             return
+        en, zh = expected
         for row, value in con.execute(f"{sql} ORDER BY 1 LIMIT {EXAMPLES_PER_CHECK}").fetchall():
-            self.problems.append(Problem(row=row, column=column, value=value, expected=expected))
+            self.problems.append(Problem(row=row, column=column, value=value, expected=en, expected_zh=zh))
         self.extra += max(0, count - EXAMPLES_PER_CHECK)
 
     def raise_if_any(self) -> None:

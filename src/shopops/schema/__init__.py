@@ -3,6 +3,7 @@
 from shopops.errors import UnknownTable
 from shopops.schema.catalog import (
     EXPECTED,
+    EXPECTED_ZH,
     SQL_TYPES,
     Column,
     ColumnType,
@@ -14,6 +15,7 @@ from shopops.schema.tables import TABLES
 
 __all__ = [
     "EXPECTED",
+    "EXPECTED_ZH",
     "SQL_TYPES",
     "TABLES",
     "Column",

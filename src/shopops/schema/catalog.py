@@ -34,6 +34,16 @@ EXPECTED: dict[ColumnType, str] = {
     "timestamp": "a time such as 2024-06-18 10:30:00, with optional offset, or Unix seconds",
     "bool": "yes/no (是/否, true/false, 1/0, Y/N)",
 }
+EXPECTED_ZH: dict[ColumnType, str] = {
+    "text": "文本",
+    "int": "整数,例如 1,234",
+    "money": "金额,例如 1234.50、¥1,234.50 或 1.2万",
+    "number": "数字,例如 12.5",
+    "rate": "比率,例如 12.5% 或 0.125",
+    "date": "日期,例如 2024-06-18、2024/6/18、20240618、2024年6月18日 或 Excel 日期",
+    "timestamp": "时间,例如 2024-06-18 10:30:00(可带时区),或 Unix 秒数",
+    "bool": "是/否(true/false、1/0、Y/N)",
+}
 
 
 def normalise_header(text: str) -> str:

@@ -122,7 +122,7 @@ def _error_body(exc: BaseException, lang: Lang) -> tuple[int, dict[str, Any]]:
             exc.attrs["file"] = re.split(r"[\\/]", exc.attrs["file"])[-1]
         attrs = {k: jsonable(v) for k, v in exc.attrs.items() if k not in ("reason_zh",)}
         if hasattr(exc, "problems"):
-            attrs["problems"] = [jsonable(p.__dict__) for p in exc.problems]
+            attrs["problems"] = [jsonable(p.to_dict(lang)) for p in exc.problems]
         return status, {**attrs, "type": type(exc).__name__, "message": exc.message(lang), "status": status}
     if isinstance(exc, RequestValidationError):
         problems = [
