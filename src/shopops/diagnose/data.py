@@ -225,20 +225,7 @@ def _traffic(engine: Engine, store_id, start, end) -> pd.DataFrame:
 def _product_daily(engine: Engine, store_id, start, end) -> pd.DataFrame:
     t = _table(engine, "product_daily", store_id)
     t = t.filter((t.date >= start) & (t.date <= end))
-    cols = [
-        "date",
-        "sku",
-        "title",
-        "visitors",
-        "page_views",
-        "bounce_rate",
-        "buyers",
-        "units",
-        "gmv",
-        "search_visitors",
-        "search_impressions",
-        "search_rank",
-    ]
+    cols = FRAME_COLUMNS["product_daily"]
     return _numeric(_df(t.select(*cols)))
 
 
@@ -329,7 +316,7 @@ def _sessions(engine: Engine, store_id) -> pd.DataFrame:
 
 def _products(engine: Engine, store_id) -> pd.DataFrame:
     t = _table(engine, "products", store_id)
-    cols = ["sku", "title", "category", "price", "cost", "main_image_hash", "launch_date"]
+    cols = FRAME_COLUMNS["products"]
     return _numeric(_df(t.select(*cols)))
 
 
