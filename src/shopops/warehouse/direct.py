@@ -9,7 +9,8 @@ check that fires, a ragged row, a byte that is not UTF-8 or a repeated key rolls
 stages the file on the reference route, which reports every problem; a process killed anywhere in between leaves
 the transaction uncommitted, so none of the file. Only formats with one output that does not depend on file order
 take this route (``fast.streamable``); a missing synthetic id sends the file to the staged fast route, which
-numbers ids over the whole file.
+numbers ids over the whole file. When DuckDB's CSV reader refuses a cell of a column it parses itself
+(``fast.NATIVE``), the pass starts again with that column read as text and parsed by shopops.
 """
 
 from __future__ import annotations
