@@ -42,33 +42,8 @@ AD_METRICS = ("ad_impressions", "ad_clicks", "ad_cost", "ad_gmv")
 # The columns every frame of a StoreData carries, whoever builds it (``load_store`` checks what it loaded against
 # this; tests build frames from it).
 FRAME_COLUMNS: dict[str, list[str]] = {
-    "store_daily": [
-        "date",
-        "visitors",
-        "page_views",
-        "bounce_rate",
-        "pages_per_visitor",
-        "buyers",
-        "gmv",
-        "conversion_rate",
-        "revenue_per_buyer",
-        "paid_traffic_cost",
-    ],
-    "traffic": [
-        "date",
-        "source",
-        "visitors",
-        "page_views",
-        "bounce_rate",
-        "pages_per_visitor",
-        "buyers",
-        "gmv",
-        "conversion_rate",
-        "revenue_per_buyer",
-        "paid_traffic_cost",
-        "returning_visitors",
-        "kind",
-    ],
+    "store_daily": ["date", *STORE_METRICS],
+    "traffic": ["date", "source", *STORE_METRICS, "returning_visitors", "kind"],
     "product_daily": [
         "date",
         "sku",

@@ -125,7 +125,7 @@ NATIVE = {"number": "DOUBLE", "rate": "DOUBLE", "money": "DECIMAL(18,2)", "date"
 @dataclass(frozen=True)
 class Reading:
     """How DuckDB reads a file: where (a UTF-8 copy for GB18030), and which columns its CSV reader parses itself
-    (``native``: column index → type) — several times cheaper than parsing the text in SQL."""
+    (``native``: column index → type) (its own parser does less per cell than SQL over text)."""
 
     src: SourceFile
     path: Path
@@ -141,11 +141,13 @@ class Reading:
 
 def native_types(src: SourceFile, fmt: Format) -> dict[int, str]:
     """The used columns the CSV reader can parse: each read by fields of one type it reads exactly."""
+    found = fmt.match(src.headers)
     types: dict[int, set[str]] = {}
     for f in fmt.fields:
-        if f.name in (found := fmt.match(src.headers)):
+        if f.name in found:
             types.setdefault(found[f.name], set()).add(f.type)
-    return {i: NATIVE[next(iter(ts))] for i, ts in types.items() if len(ts) == 1 and next(iter(ts)) in NATIVE}
+    single = {i: next(iter(ts)) for i, ts in types.items() if len(ts) == 1}  # a column two types read stays text
+    return {i: NATIVE[t] for i, t in single.items() if t in NATIVE}
 
 
 def refused_by_reader(exc: Exception) -> bool:
@@ -340,8 +342,7 @@ def run_counted(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[tuple], 
 
 
 def has_duplicate_keys(con: duckdb.DuckDBPyConnection, relation: str, key: tuple[str, ...]) -> bool:
-    """Two rows of ``relation`` share a key. Counting distinct key hashes is a third cheaper than grouping by the
-    key's text; only when two hashes collide is the key itself grouped (equal hashes need not be equal keys)."""
+    """Two rows of ``relation`` share a key. Counting distinct key hashes avoids grouping by the key's text; only when two hashes collide is the key itself grouped (equal hashes need not be equal keys)."""
     keys = ", ".join(q(k) for k in key)
     if not con.execute(f"SELECT count(*) > count(DISTINCT hash({keys})) FROM {relation}").fetchall()[0][0]:
         return False

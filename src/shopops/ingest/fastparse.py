@@ -35,7 +35,7 @@ def _lit(text: str) -> str:
 
 def _first_char_outside(x: str, excluded: Iterable[str]) -> str:
     """``x`` starts with a character above U+0020 and not in ``excluded``, as range compares of the inlined string
-    prefix — far cheaper per cell than any string function (UTF-8 sorts bytewise in code point order). The ranges
+    prefix — no string function per cell (UTF-8 sorts bytewise in code point order). The ranges
     holding lower-case letters, digits, capitals and CJK come first, so most cells are settled by the first two compares."""
     cuts = sorted({ord(c) for c in excluded if ord(c) > 32})
     ranges, low = [], 33
@@ -95,7 +95,7 @@ def fast_parse_expr(
             return f"coalesce(so_finite(TRY_CAST({x} AS DOUBLE)), {slow})"
         case "int":
             # Written exactly as the number prints (no sign, zeros, spaces or fraction: '1.5' casts to 2) and within
-            # the macro's 18 digits: a round trip is half the cost of a regex.
+            # the macro's 18 digits: checked by a round trip instead of a regex.
             cast = f"TRY_CAST({x} AS BIGINT)"
             return f"CASE WHEN strlen({x}) <= 18 AND CAST({cast} AS VARCHAR) = {x} THEN {cast} ELSE {slow} END"
         case "date":
