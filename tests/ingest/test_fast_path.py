@@ -21,7 +21,7 @@ from test_normalise import money_text
 
 from shopops.errors import ShopopsError
 from shopops.ingest import fast, stage_file
-from shopops.ingest.fastparse import fast_parse_expr, surely_not_blank
+from shopops.ingest.fastparse import as_read_expr, fast_parse_expr, last_char_expr, surely_not_blank
 from shopops.ingest.formats import formats
 from shopops.ingest.normalise import EMPTY_MARKERS, install_macros, parse_expr
 from shopops.ingest.source import SourceFile
@@ -84,6 +84,35 @@ def test_a_cell_surely_not_blank_cleans_to_itself_or_longer(head, tail):
         sql = f"SELECT {surely_not_blank('x')}, so_clean(x) FROM (SELECT $v AS x)"
         sure, cleaned = _con.execute(sql, {"v": cell}).fetchall()[0]
         assert not sure or cleaned is not None, repr(cell)
+
+
+def _kept_as_read(values: list[str]) -> list[tuple[str, bool, str | None]]:
+    """Each cell, whether a pass keeping text as read lets it through, and what so_clean makes of it."""
+    sql = (
+        f"SELECT x, {as_read_expr('x', last_char_expr('x'))}, so_clean(x) "
+        "FROM (SELECT unnest($v) AS x, unnest(range(len($v))) AS i) ORDER BY i"
+    )
+    return _con.execute(sql, {"v": values}).fetchall()
+
+
+PLAIN_TEXT = ["shop1", "new", "returning", "手淘搜索", "SKU-001", "nan1", "N1", "-5", "O 4", "a—b", "x/y", "Nina"]
+
+
+def test_text_kept_as_read_is_what_so_clean_makes_of_it():
+    """The check a pass keeping text as read runs lets a cell through only if so_clean returns it unchanged — and
+    lets plainly written cells through (else every file would be read twice)."""
+    rows = _kept_as_read([*TRICKY, *EMPTY_MARKERS, *PLAIN_TEXT])
+    assert [r for r in rows if r[1] and r[2] != r[0]] == []
+    assert [r[0] for r in rows if r[0] in PLAIN_TEXT and not r[1]] == []
+
+
+_DIRTY = st.text(alphabet=st.sampled_from("nNaAlLoe/-—#\u00a0\u3000 \t\n\r\f\vx中"), max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(CELL, _DIRTY)))
+def test_any_text_kept_as_read_is_what_so_clean_makes_of_it(values):
+    assert [r for r in _kept_as_read(values) if r[1] and r[2] != r[0]] == []
 
 
 @settings(max_examples=200, deadline=None)

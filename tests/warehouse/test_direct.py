@@ -98,6 +98,25 @@ def test_an_overlapping_export_replaces_the_same_rows_on_both_routes(tmp_path, s
     assert len(direct["sessions"]) == 1200  # type: ignore[arg-type]
 
 
+def test_text_to_clean_after_the_first_block_starts_the_pass_again_and_lands_the_same(tmp_path, staged_calls, caplog):
+    """Text is kept as read under a check; a cell that needs trimming or is an empty marker, far into the file,
+    stops that pass and the next one cleans every cell — still straight into the table, as staging would land it."""
+    path = _sessions(tmp_path / "s.csv", range(0, 6000))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1 + 5000] = lines[1 + 5000].replace("s1,", " s1 ,", 1)
+    lines[1 + 5500] = lines[1 + 5500].replace("直通车", "直通车\u3000")
+    lines[1 + 5501] = lines[1 + 5501].replace("手淘搜索", "N/A")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    caplog.set_level(logging.INFO, logger="shopops.ingest.fast")
+    assert _import(tmp_path / "direct", [path], direct=True) == ["imported"]
+    assert staged_calls == [] and fast.CLEAN in caplog.text
+    assert _import(tmp_path / "staged", [path], direct=False) == ["imported"]
+    direct, staged = _state(tmp_path / "direct"), _state(tmp_path / "staged")
+    assert direct == staged
+    landed = {r[1]: (r[0], r[4]) for r in direct["sessions"]}  # type: ignore[union-attr]
+    assert (landed["S5000"], landed["S5500"], landed["S5501"]) == (("s1", "直通车"), ("s1", "直通车"), ("s1", None))
+
+
 BAD = {
     "duplicate key": "order_id,line_no,sku\nO1,1,a\nO2,1,b\nO1,1,c\n",
     "bad number": "order_id,line_no,quantity\nO1,1,2\nO2,1,two\n",

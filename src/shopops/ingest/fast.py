@@ -35,7 +35,7 @@ from pathlib import Path
 import duckdb
 
 from shopops.ingest.batch import Batch, StagedTable, staged_path
-from shopops.ingest.fastparse import fast_clean_expr, fast_parse_expr, last_char_expr, surely_not_blank
+from shopops.ingest.fastparse import as_read_expr, fast_clean_expr, fast_parse_expr, last_char_expr, surely_not_blank
 from shopops.ingest.formats import Format
 from shopops.ingest.normalise import install_macros
 from shopops.ingest.outputs import DEFAULT_STORE, canonical_select, lit, q, row_rules, sql_type
@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 
 STOP = "shopops:stop"  # error() text: a check fired; the reference route takes over
 NEEDS_IDS = "shopops:needs-ids"  # error() text: a synthetic id is missing; stage from a materialised src
+CLEAN = "shopops:clean-text"  # error() text: a text cell kept as read needs so_clean; start again cleaning text
 # How DuckDB reports a stopped pass: our own error() and CSV errors (ragged rows, bad quoting, huge lines).
 STOPPED = (duckdb.InvalidInputException, duckdb.ConversionException, duckdb.OutOfRangeException)
 # `_row` outside a leading "SELECT _row," / "SELECT *" means the output depends on file order.
@@ -99,8 +100,9 @@ def stage(
                 if needs_ids(exc) and not materialise:
                     materialise = True
                     continue
-                if reading.native and refused_by_reader(exc):
-                    reading = reading.plain()
+                again = start_again(reading, exc)
+                if again is not None:
+                    reading = again
                     continue
                 log.info("%s: fast route stopped (%s); staging on the reference route", src.name, first_line(exc))
                 return None
@@ -124,19 +126,33 @@ NATIVE = {"number": "DOUBLE", "rate": "DOUBLE", "money": "DECIMAL(18,2)", "date"
 
 @dataclass(frozen=True)
 class Reading:
-    """How DuckDB reads a file: where (a UTF-8 copy for GB18030), and which columns its CSV reader parses itself
-    (``native``: column index → type) (its own parser does less per cell than SQL over text)."""
+    """How DuckDB reads a file: where (a UTF-8 copy for GB18030), which columns its CSV reader parses itself
+    (``native``: column index → type) (its own parser does less per cell than SQL over text), and whether text
+    cells are cleaned one by one (``clean_text``) or kept as read under a check that stops the pass where
+    ``so_clean`` would change one (``CLEAN``): most exports have nothing to trim, and checking costs less than
+    choosing each value."""
 
     src: SourceFile
     path: Path
     native: Mapping[int, str]
+    clean_text: bool = False
 
     def sql(self) -> str:
         return _reader(self.src, self.path, types=self.native)
 
     def plain(self) -> Reading:
-        """Every column as text, parsed by shopops."""
-        return replace(self, native={})
+        """Every column as text, every cell parsed and cleaned by shopops."""
+        return replace(self, native={}, clean_text=True)
+
+
+def start_again(reading: Reading, exc: Exception) -> Reading | None:
+    """The reading to run the pass again with when it stopped on one of the shortcuts above — DuckDB's reader
+    refused a cell of a column it parses itself, or a text cell kept as read needs cleaning — else ``None``."""
+    shortcut = (reading.native and refused_by_reader(exc)) or (not reading.clean_text and CLEAN in str(exc))
+    if not shortcut:
+        return None
+    log.info("%s: %s; the pass starts again parsing every cell", reading.src.name, first_line(exc))
+    return reading.plain()
 
 
 def native_types(src: SourceFile, fmt: Format) -> dict[int, str]:
@@ -284,6 +300,7 @@ def _typed_select(src: SourceFile, fmt: Format, found: dict[str, int], tz: str, 
     native = reading.native  # columns the CSV reader has parsed already: NULL there is a blank cell
     text = sorted({found[f.name] for f in fmt.fields if f.name in found and f.type == "text"} - set(native))
     last = {i: f"_last{i}" for i in text}  # each text cell's last character, computed once below
+    as_read = set() if reading.clean_text else set(text)  # kept as read, checked below: NULL is a blank cell
     inner, outer = [], []
     for f in fmt.fields:
         if f.name not in found:
@@ -294,6 +311,8 @@ def _typed_select(src: SourceFile, fmt: Format, found: dict[str, int], tz: str, 
         if i in native:  # inf and NaN, which the macros refuse, stop the pass
             finite = f.type in ("number", "rate")
             value = f"CASE WHEN NOT isfinite({raw}) THEN error({lit(STOP)}) ELSE {raw} END" if finite else raw
+        elif f.type == "text" and i in as_read:
+            value = raw
         else:
             value = fast_parse_expr(f.type, raw, date1904=src.date1904, tz=tz, last=last.get(i))
         inner.append(f"{value} AS {q(parsed)}")
@@ -313,13 +332,19 @@ def _typed_select(src: SourceFile, fmt: Format, found: dict[str, int], tz: str, 
     if used:
         present = [
             f"{raw_column(i)} IS NOT NULL"
-            if i in native
+            if i in native or i in as_read
             else f"{fast_clean_expr(raw_column(i), last.get(i))} IS NOT NULL"
             for i in used
         ]
-        if used[0] not in native:
+        if used[0] not in native and used[0] not in as_read:
             present.insert(0, surely_not_blank(raw_column(used[0])))
-        rows = f"SELECT * FROM ({cells}) WHERE " + " OR ".join(f"({p})" for p in present)
+        kept = " OR ".join(f"({p})" for p in present)
+        dirty = [
+            f"({raw_column(i)} IS NOT NULL AND NOT {as_read_expr(raw_column(i), last[i])})" for i in sorted(as_read)
+        ]
+        if dirty:  # a filter's own AND and OR skip the rows already settled; inside a CASE they would not
+            kept = f"CASE WHEN {' OR '.join(dirty)} THEN error({lit(CLEAN)}) ELSE TRUE END AND ({kept})"
+        rows = f"SELECT * FROM ({cells}) WHERE {kept}"
     else:
         rows = cells
     parsed_rows = f"SELECT {', '.join([*inner, carried]) if inner else carried} FROM ({rows})"

@@ -21,8 +21,10 @@ _MARKER_BYTES = max(len(m.encode()) for m in EMPTY_MARKERS)
 _MARKERS = "[" + ", ".join("'" + m.replace("'", "''") + "'" for m in EMPTY_MARKERS) + "]"
 # What so_clean trims besides ASCII space and control characters (code points up to 32).
 _SPACES = ("\u00a0", "\u3000")
-# The first character of every empty marker, in either case: a cell starting with another character is none.
+# The first and last characters of every empty marker, in either case: a cell starting or ending with another
+# character is none.
 _MARKER_INITIALS = sorted({c for m in EMPTY_MARKERS if m for c in (m[0].lower(), m[0].upper())})
+_MARKER_FINALS = sorted({c for m in EMPTY_MARKERS if m for c in (m[-1].lower(), m[-1].upper())})
 # Text DuckDB's casts read exactly as the macros do. BIGINT casts round '1.5' and read '0x1F', DATE casts read
 # '2025-1-5' and truncate times, TIMESTAMP casts roll '24:00' into the next day: hence the exact shapes.
 _ISO_DATE = r"'[12]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])'"
@@ -69,15 +71,27 @@ def surely_not_blank(x: str) -> str:
     return _first_char_outside(x, (*_SPACES, *_MARKER_INITIALS))
 
 
+def _marker(x: str, last: str) -> str:
+    """``x`` is an empty marker; the length and the first and last characters settle most cells without a lookup."""
+    maybe = f"strlen({x}) <= {_MARKER_BYTES} AND NOT {surely_not_blank(x)} AND NOT {_first_char_outside(last, _MARKER_FINALS)}"
+    return f"({maybe} AND list_contains({_MARKERS}, lower({x})))"
+
+
 def fast_clean_expr(x: str, last: str | None = None) -> str:
     """``so_clean(x)``: untouched when nothing needs trimming and the cell cannot be an empty marker. ``last`` is
     the cell's last character when a projection below has computed it (``last_char_expr``)."""
-    maybe_marker = f"strlen({x}) <= {_MARKER_BYTES} AND NOT {surely_not_blank(x)}"
+    last = last or last_char_expr(x)
     return (
-        f"CASE WHEN {_untrimmed(x, last or last_char_expr(x))} THEN "
-        f"(CASE WHEN {maybe_marker} AND list_contains({_MARKERS}, lower({x})) THEN NULL ELSE {x} END) "
+        f"CASE WHEN {_untrimmed(x, last)} THEN (CASE WHEN {_marker(x, last)} THEN NULL ELSE {x} END) "
         f"ELSE so_clean({x}) END"
     )
+
+
+def as_read_expr(x: str, last: str) -> str:
+    """``so_clean`` returns the (non-NULL) cell ``x`` as it is: nothing to trim and not an empty marker. Only a
+    sufficient test — a cell it does not vouch for may still be clean — so a pass that keeps text as read can
+    stop where it fails and start again cleaning every cell."""
+    return f"({_untrimmed(x, last)} AND NOT {_marker(x, last)})"
 
 
 def fast_parse_expr(

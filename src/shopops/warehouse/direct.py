@@ -9,8 +9,9 @@ check that fires, a ragged row, a byte that is not UTF-8 or a repeated key rolls
 stages the file on the reference route, which reports every problem; a process killed anywhere in between leaves
 the transaction uncommitted, so none of the file. Only formats with one output that does not depend on file order
 take this route (``fast.streamable``); a missing synthetic id sends the file to the staged fast route, which
-numbers ids over the whole file. When DuckDB's CSV reader refuses a cell of a column it parses itself
-(``fast.NATIVE``), the pass starts again with that column read as text and parsed by shopops.
+numbers ids over the whole file. When one of the pass's shortcuts does not hold for the file — DuckDB's CSV
+reader refuses a cell of a column it parses itself (``fast.NATIVE``), or a text cell kept as read needs cleaning
+(``fast.CLEAN``) — the pass starts again with every cell read as text and parsed by shopops.
 """
 
 from __future__ import annotations
@@ -82,8 +83,9 @@ def import_direct(
                     result = in_transaction(ws, src, fmt.name, [table_name], fill)
                 break
             except fast.STOPPED as exc:
-                if reading.native and fast.refused_by_reader(exc):  # a cell DuckDB's reader cannot parse: we can
-                    reading = reading.plain()
+                again = fast.start_again(reading, exc)  # a shortcut did not hold for this file: parse it all
+                if again is not None:
+                    reading = again
                     continue
                 log.info("%s: direct route stopped (%s)", src.name, fast.first_line(exc))
                 return "needs-ids" if fast.needs_ids(exc) else "stopped"
