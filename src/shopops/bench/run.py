@@ -36,7 +36,7 @@ GOALS = {  # the issue's targets: (direction, value)
 @dataclass(frozen=True)
 class BenchConfig:
     sizes: tuple[int, ...] = QUICK_SIZES
-    import_runs: int = 2  # per side, alternating
+    import_runs: int = 3  # per side, alternating
     report_rounds: int = 15
     frame_rounds: int = 3  # pandas and polars take seconds a run at 10 M rows
     workdir: Path | None = None  # default: a temporary folder, removed afterwards

@@ -1,8 +1,9 @@
 """The fast staging route: DuckDB reads the CSV in parallel, each value is parsed once, rows stream to parquet.
 
-One pass per output table: ``read_csv`` (all text, the file's own delimiter, strict about the number of fields) →
-blank rows dropped → each used cell parsed by ``fast_parse_expr`` → the format's output query → the canonical
-SELECT → ``COPY … TO parquet``. Every field and row check the reference route runs is folded into that pass as a
+One pass per output table: ``read_csv`` (the file's own delimiter, strict about the number of fields; numbers,
+dates and yes/no parsed by the reader itself, the rest as text) → blank rows dropped → each used cell parsed by
+``fast_parse_expr``, text cells kept as read where nothing needs cleaning (``Reading``) → the format's output query
+→ the canonical SELECT → ``COPY … TO parquet``. Every field and row check the reference route runs is folded into that pass as a
 condition that raises (``error()``): a bad value, a missing required value, a number out of range. So the pass
 either writes exactly what the reference route would stage, or stops at the first problem — and then the
 reference route stages the file again to report every problem with its row number. Key uniqueness needs the whole
