@@ -119,10 +119,29 @@ def needs_ids(exc: Exception) -> bool:
 
 
 # Types DuckDB's CSV reader parses exactly as the so_* macros do, for every text it accepts (a property test holds
-# it to that); a cell it cannot read stops the pass, which then parses every cell itself. Numbers it reads may be
-# inf or NaN, which the macros refuse (a check below). Not integers: the reader rounds '1.5' and reads '0x1F'; not
-# text (trimming, empty markers) nor times (zones).
-NATIVE = {"number": "DOUBLE", "rate": "DOUBLE", "money": "DECIMAL(18,2)", "date": "DATE", "bool": "BOOLEAN"}
+# it to that, through ``native_value``); a cell it cannot read stops the pass, which then parses every cell itself.
+# Numbers it reads may be inf or NaN, which the macros refuse. Integers are read as decimals of the scale so_int
+# rounds at (a BIGINT column would round '1.5' and read '0x1F'), then must be whole; 8 integer digits keep them in
+# 64 bits (a larger count is read as text). Not text (trimming, empty markers) nor times (zones).
+NATIVE = {
+    "number": "DOUBLE",
+    "rate": "DOUBLE",
+    "money": "DECIMAL(18,2)",
+    "date": "DATE",
+    "bool": "BOOLEAN",
+    "int": "DECIMAL(18,10)",
+}
+
+
+def native_value(type_: str, raw: str) -> str:
+    """The value of a cell the reader parsed as ``NATIVE[type_]``, stopping the pass where the macro would not take it."""
+    stop = f"error({lit(STOP)})"
+    match type_:
+        case "number" | "rate":
+            return f"CASE WHEN NOT isfinite({raw}) THEN {stop} ELSE {raw} END"
+        case "int":
+            return f"CASE WHEN {raw} = trunc({raw}) THEN CAST({raw} AS BIGINT) ELSE {stop} END"
+    return raw
 
 
 @dataclass(frozen=True)
@@ -309,9 +328,8 @@ def _typed_select(src: SourceFile, fmt: Format, found: dict[str, int], tz: str, 
             continue
         i = found[f.name]
         raw, parsed = raw_column(i), f"_v_{f.name}"
-        if i in native:  # inf and NaN, which the macros refuse, stop the pass
-            finite = f.type in ("number", "rate")
-            value = f"CASE WHEN NOT isfinite({raw}) THEN error({lit(STOP)}) ELSE {raw} END" if finite else raw
+        if i in native:
+            value = native_value(f.type, raw)
         elif f.type == "text" and i in as_read:
             value = raw
         else:
