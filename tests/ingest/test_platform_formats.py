@@ -25,6 +25,7 @@ SAMPLES_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "formats"
 SAMPLES = {
     "sycm/traffic.csv": "sycm:traffic",
     "sycm/traffic.xlsx": "sycm:traffic",
+    "sycm/traffic_levels.csv": "sycm:traffic_levels",
     "sycm/product.csv": "sycm:product",
     "ztc/keywords.csv": "ztc:keywords",
     "shopify/orders_export.csv": "shopify:orders",
@@ -33,6 +34,7 @@ SAMPLES = {
 ENCODING = {"sycm": "gbk", "ztc": "utf-8-sig", "shopify": "utf-8", "amazon": "utf-8"}
 TABLES = {
     "sycm:traffic": ("traffic_daily",),
+    "sycm:traffic_levels": ("traffic_daily",),
     "sycm:product": ("product_daily",),
     "ztc:keywords": ("ad_keywords",),
     "shopify:orders": ("orders", "order_lines"),
@@ -117,8 +119,8 @@ def test_format_declares_its_committed_sample(name):
     fmt = formats()[name]
     assert fmt.sample and (SAMPLES_DIR / fmt.sample).is_file()
     assert SAMPLES[fmt.sample] == name
-    # Single-table formats fill canonical columns named like their fields (a simulator relies on it).
-    if name != "shopify:orders":
+    # Formats that pass rows through fill canonical columns named like their fields (a simulator relies on it).
+    if fmt.outputs[TABLES[name][0]] == "SELECT * FROM src":
         from shopops.schema import TABLES as SCHEMA
 
         table = SCHEMA[TABLES[name][0]]
@@ -195,6 +197,57 @@ def test_sycm_traffic_xlsx_equals_csv(imported):
     # Real Excel dates, numbers and 0.00% cells give exactly the rows the formatted CSV gives.
     got = {(r[0], r[1]): r[2:] for r in fetch(root, TRAFFIC_SQL)}
     assert_rows_match(got, traffic_expected())
+
+
+def test_sycm_traffic_levels_keeps_each_source_once(imported):
+    """The tree layout: group subtotal rows and the store total are left out, each source is its finest level, a
+    name under two groups keeps its group — so visitors add up to the export's own 汇总 row, not twice over."""
+    root = imported("sycm/traffic_levels.csv")
+    rows = records("sycm/traffic_levels.csv")
+    refined = {(r["统计日期"], r["一级来源"]) for r in rows if not blank(r["二级来源"])}
+    leaves = [
+        r for r in rows
+        if r["一级来源"] != "汇总" and (not blank(r["二级来源"]) or (r["统计日期"], r["一级来源"]) not in refined)
+    ]  # fmt: skip
+    groups_of: dict[str, set[str]] = {}
+    for r in leaves:
+        groups_of.setdefault(r["二级来源"] or r["一级来源"], set()).add(r["一级来源"])
+
+    def name(r: dict[str, str]) -> str:
+        leaf = r["二级来源"] or r["一级来源"]
+        return f"{r['一级来源']}/{leaf}" if len(groups_of[leaf]) > 1 else leaf
+
+    want = {
+        (dt.date.fromisoformat(r["统计日期"]), name(r)): (whole(r["访客数"]), dec(r["支付金额"]), dec(r["客单价"]))
+        for r in leaves
+    }
+    got = {
+        (r[0], r[1]): r[2:]
+        for r in fetch(root, "SELECT date, source, visitors, paid_amount, revenue_per_buyer FROM traffic_daily")
+    }
+    assert got == want and len(got) == 12
+    assert {"付费流量/其他", "淘内免费/其他", "手淘搜索", "直通车"} <= {s for _, s in got}
+    store_total = next(r for r in rows if r["一级来源"] == "汇总")
+    day = dt.date.fromisoformat(store_total["统计日期"])
+    assert sum(v[0] for (d, _), v in got.items() if d == day) == whole(store_total["访客数"]) == 5961
+
+
+def test_sycm_traffic_three_levels(imported, tmp_path):
+    """Subtotals at two levels (a group, and a 二级来源 that 三级来源 rows refine) are both left out."""
+    path = tmp_path / "sources.csv"
+    path.write_text(
+        "统计日期,一级来源,二级来源,三级来源,访客数,浏览量,支付买家数\n"
+        "2024-06-01,淘内免费,,,100,300,10\n"
+        "2024-06-01,淘内免费,手淘搜索,,70,200,7\n"
+        "2024-06-01,淘内免费,手淘搜索,关键词A,40,120,4\n"
+        "2024-06-01,淘内免费,手淘搜索,关键词B,30,80,3\n"
+        "2024-06-01,淘内免费,手淘推荐,,30,100,3\n"
+        "2024-06-01,付费流量,直通车,,20,50,2\n",
+        encoding="utf-8",
+    )
+    root = imported(path, "--store", "s1")
+    got = fetch(root, "SELECT source, visitors, paid_buyers FROM traffic_daily ORDER BY source")
+    assert got == [("关键词A", 40, 4), ("关键词B", 30, 3), ("手淘推荐", 30, 3), ("直通车", 20, 2)]
 
 
 # ------------------------------------------------------------------------------------------- 生意参谋 商品效果

@@ -17,6 +17,22 @@ from shopops.ingest.formats.base import Field, Format, register
 
 TZ = "Asia/Shanghai"
 
+# What the 店铺来源 export says of each source, whichever way it names the sources.
+_TRAFFIC_MEASURES = (
+    Field("visitors", "int", ("访客数",), required=True),
+    Field("page_views", "int", ("浏览量",), required=True),
+    Field("bounce_rate", "rate", ("跳失率",)),
+    Field("pages_per_visitor", "number", ("人均浏览量", "访问深度")),
+    Field("paid_buyers", "int", ("支付买家数",), required=True),
+    Field("paid_amount", "money", ("支付金额",)),
+    Field("conversion_rate", "rate", ("支付转化率",)),
+    Field("revenue_per_buyer", "money", ("客单价",)),
+    Field("new_visitors", "int", ("新访客数",)),
+    Field("returning_visitors", "int", ("老访客数",)),
+    Field("favourites", "int", ("收藏人数",)),
+    Field("add_to_cart", "int", ("加购人数",)),
+)
+
 TRAFFIC = register(
     Format(
         name="sycm:traffic",
@@ -26,23 +42,58 @@ TRAFFIC = register(
         fields=(
             Field("date", "date", ("统计日期", "日期"), required=True),
             Field("source", "text", ("流量来源", "来源名称"), required=True),
-            Field("visitors", "int", ("访客数",), required=True),
-            Field("page_views", "int", ("浏览量",), required=True),
-            Field("bounce_rate", "rate", ("跳失率",)),
-            Field("pages_per_visitor", "number", ("人均浏览量", "访问深度")),
-            Field("paid_buyers", "int", ("支付买家数",), required=True),
-            Field("paid_amount", "money", ("支付金额",)),
-            Field("conversion_rate", "rate", ("支付转化率",)),
-            Field("revenue_per_buyer", "money", ("客单价",)),
-            Field("new_visitors", "int", ("新访客数",)),
-            Field("returning_visitors", "int", ("老访客数",)),
-            Field("favourites", "int", ("收藏人数",)),
-            Field("add_to_cart", "int", ("加购人数",)),
+            *_TRAFFIC_MEASURES,
         ),
         outputs={"traffic_daily": "SELECT * FROM src"},
         tz=TZ,
         sample="sycm/traffic.csv",
         notes="生意参谋 → 流量 → 店铺来源, daily, downloaded as CSV (GBK) or xlsx; title lines above the header are fine.",
+    )
+)
+
+# The tree layout names each source by its place: 一级来源 (淘内免费, 付费流量, …), 二级来源 (手淘搜索, 直通车, …) and
+# sometimes 三级来源, with a row for a group as well as one per source inside it. A source is its finest named
+# level; a row that another row of the same day refines is that group's subtotal and is left out (its visitors
+# are its sources'); so are whole-store total rows. Where one name sits under two groups in the file (其他 under
+# both 淘内免费 and 付费流量), the source keeps its path ("付费流量/其他") so each stays its own row.
+_TOTALS = "('汇总', '合计', '总计', '全部')"
+_LEVELS_SQL = f"""
+WITH r AS (
+    SELECT *, CASE WHEN level3 IS NOT NULL THEN 3 WHEN level2 IS NOT NULL THEN 2 ELSE 1 END AS depth,
+           coalesce(level3, level2, level1) AS leaf
+    FROM src
+    WHERE level1 NOT IN {_TOTALS}),
+leaves AS (
+    SELECT * FROM r
+    WHERE NOT EXISTS (SELECT 1 FROM r c WHERE c.date = r.date AND c.level1 = r.level1 AND c.depth > r.depth
+                                          AND (r.depth = 1 OR c.level2 = r.level2))),
+shared AS (
+    SELECT leaf FROM leaves GROUP BY leaf
+    HAVING count(DISTINCT concat_ws('/', level1, CASE WHEN depth = 3 THEN level2 END)) > 1)
+SELECT _row, date,
+       CASE WHEN leaf IN (SELECT leaf FROM shared)
+            THEN concat_ws('/', level1, CASE WHEN depth = 3 THEN level2 END, leaf) ELSE leaf END AS source,
+       {", ".join(f.name for f in _TRAFFIC_MEASURES)}
+FROM leaves"""
+
+TRAFFIC_LEVELS = register(
+    Format(
+        name="sycm:traffic_levels",
+        zh="生意参谋-流量来源(一级/二级来源)",
+        en="Business Advisor traffic by source, as a tree of source levels",
+        platform="taobao",
+        fields=(
+            Field("date", "date", ("统计日期", "日期"), required=True),
+            Field("level1", "text", ("一级来源", "一级流量来源"), required=True),
+            Field("level2", "text", ("二级来源", "二级流量来源")),  # blank on a group's own row
+            Field("level3", "text", ("三级来源", "三级流量来源")),
+            *_TRAFFIC_MEASURES,
+        ),
+        outputs={"traffic_daily": _LEVELS_SQL},
+        tz=TZ,
+        sample="sycm/traffic_levels.csv",
+        notes="生意参谋 → 流量 → 店铺来源 with 一级/二级(/三级)来源 columns; group subtotal rows are left out, each "
+        "source is its finest level.",
     )
 )
 
