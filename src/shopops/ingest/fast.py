@@ -2,14 +2,15 @@
 
 One pass per output table: ``read_csv`` (the file's own delimiter, strict about the number of fields; numbers,
 dates and yes/no parsed by the reader itself, the rest as text) → blank rows dropped → each used cell parsed by
-``fast_parse_expr``, text cells kept as read where nothing needs cleaning (``Reading``) → the format's output query
-→ the canonical SELECT → ``COPY … TO parquet``. Every field and row check the reference route runs is folded into that pass as a
-condition that raises (``error()``): a bad value, a missing required value, a number out of range. So the pass
-either writes exactly what the reference route would stage, or stops at the first problem — and then the
-reference route stages the file again to report every problem with its row number. Key uniqueness needs the whole
-file: one count of distinct key hashes over the parquet's key columns afterwards. The rows read are what DuckDB's
-profiler counted in that same pass, so no second pass over the file counts them. DuckDB also refuses a value that
-is not UTF-8, which is how a file whose encoding was only checked on its first block (``SourceFile``) is proven.
+``fast_parse_expr``, text cells kept as read where nothing needs cleaning (``Reading``) → the format's output
+query → the canonical SELECT → ``COPY … TO parquet``. Every field and row check the reference route runs is folded
+into that pass as a condition that raises (``error()``): a bad value, a missing required value, a number out of
+range. So the pass either writes exactly what the reference route would stage, or stops at the first problem —
+and then the reference route stages the file again to report every problem with its row number. Key uniqueness
+needs the whole file: one count of distinct key hashes over the parquet's key columns afterwards. The rows read are
+what DuckDB's profiler counted in that same pass, so no second pass over the file counts them. DuckDB also refuses
+a value that is not UTF-8, which is how a file whose encoding was only checked on its first block (``SourceFile``)
+is proven.
 
 The DuckDB workspace runs the same guarded SELECT straight into its table instead of to parquet
 (``warehouse/direct.py``): ``readable``, ``open_src`` and ``guarded_select`` are the pieces both share.
@@ -122,7 +123,7 @@ def needs_ids(exc: Exception) -> bool:
 # it to that, through ``native_value``); a cell it cannot read stops the pass, which then parses every cell itself.
 # Numbers it reads may be inf or NaN, which the macros refuse. Integers are read as decimals of the scale so_int
 # rounds at (a BIGINT column would round '1.5' and read '0x1F'), then must be whole; 8 integer digits keep them in
-# 64 bits (a larger count is read as text). Not text (trimming, empty markers) nor times (zones).
+# 64 bits (a larger count sends the pass back to parsing text). Not text (trimming, empty markers) nor times (zones).
 NATIVE = {
     "number": "DOUBLE",
     "rate": "DOUBLE",
@@ -134,7 +135,7 @@ NATIVE = {
 
 
 def native_value(type_: str, raw: str) -> str:
-    """The value of a cell the reader parsed as ``NATIVE[type_]``, stopping the pass where the macro would not take it."""
+    """The value of a cell the reader parsed as ``NATIVE[type_]``; the pass stops where the macro would refuse it."""
     stop = f"error({lit(STOP)})"
     match type_:
         case "number" | "rate":
@@ -149,8 +150,7 @@ class Reading:
     """How DuckDB reads a file: where (a UTF-8 copy for GB18030), which columns its CSV reader parses itself
     (``native``: column index → type) (its own parser does less per cell than SQL over text), and whether text
     cells are cleaned one by one (``clean_text``) or kept as read under a check that stops the pass where
-    ``so_clean`` would change one (``CLEAN``): most exports have nothing to trim, and checking costs less than
-    choosing each value."""
+    ``so_clean`` would change one (``CLEAN``): most exports have nothing to trim."""
 
     src: SourceFile
     path: Path
@@ -386,7 +386,8 @@ def run_counted(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[tuple], 
 
 
 def has_duplicate_keys(con: duckdb.DuckDBPyConnection, relation: str, key: tuple[str, ...]) -> bool:
-    """Two rows of ``relation`` share a key. Counting distinct key hashes avoids grouping by the key's text; only when two hashes collide is the key itself grouped (equal hashes need not be equal keys)."""
+    """Two rows of ``relation`` share a key. Counting distinct key hashes avoids grouping by the key's text; only
+    when two hashes collide is the key itself grouped (equal hashes need not be equal keys)."""
     keys = ", ".join(q(k) for k in key)
     if not con.execute(f"SELECT count(*) > count(DISTINCT hash({keys})) FROM {relation}").fetchall()[0][0]:
         return False

@@ -37,8 +37,8 @@ def _lit(text: str) -> str:
 
 def _first_char_outside(x: str, excluded: Iterable[str]) -> str:
     """``x`` starts with a character above U+0020 and not in ``excluded``, as range compares of the inlined string
-    prefix — no string function per cell (UTF-8 sorts bytewise in code point order). The ranges
-    holding lower-case letters, digits, capitals and CJK come first, so most cells are settled by the first two compares."""
+    prefix — no string function per cell (UTF-8 sorts bytewise in code point order). The ranges holding lower-case
+    letters, digits, capitals and CJK come first, so most cells are settled by the first two compares."""
     cuts = sorted({ord(c) for c in excluded if ord(c) > 32})
     ranges, low = [], 33
     for cut in cuts:
@@ -73,7 +73,8 @@ def surely_not_blank(x: str) -> str:
 
 def _marker(x: str, last: str) -> str:
     """``x`` is an empty marker; the length and the first and last characters settle most cells without a lookup."""
-    maybe = f"strlen({x}) <= {_MARKER_BYTES} AND NOT {surely_not_blank(x)} AND NOT {_first_char_outside(last, _MARKER_FINALS)}"
+    ends = _first_char_outside(last, _MARKER_FINALS)
+    maybe = f"strlen({x}) <= {_MARKER_BYTES} AND NOT {surely_not_blank(x)} AND NOT {ends}"
     return f"({maybe} AND list_contains({_MARKERS}, lower({x})))"
 
 

@@ -126,8 +126,8 @@ def inspect(
 def digest_file(path: Path, copy_to: Path | None = None) -> str:
     """The SHA-256 of a file's bytes; with ``copy_to``, the bytes are also written there in the same pass."""
     sha = hashlib.sha256()
-    # One buffer read into again and again: a fresh 1 MB bytes object per read cost more CPU than the SHA-256
-    # (each is mapped and unmapped), and that CPU is taken from DuckDB reading the same file meanwhile.
+    # One buffer read into again and again: a fresh 1 MB bytes object per read is mapped and unmapped each time,
+    # CPU taken from DuckDB reading the same file meanwhile.
     buffer = memoryview(bytearray(BLOCK))
     with open(path, "rb", buffering=0) as fh, open(copy_to, "wb", buffering=0) if copy_to else nullcontext() as out:
         while n := fh.readinto(buffer):

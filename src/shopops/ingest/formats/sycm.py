@@ -71,7 +71,7 @@ shared AS (
     SELECT leaf FROM leaves GROUP BY leaf
     HAVING count(DISTINCT concat_ws('/', level1, CASE WHEN depth = 3 THEN level2 END)) > 1)
 SELECT _row, date,
-       CASE WHEN leaf IN (SELECT leaf FROM shared)
+       CASE WHEN depth > 1 AND leaf IN (SELECT leaf FROM shared)
             THEN concat_ws('/', level1, CASE WHEN depth = 3 THEN level2 END, leaf) ELSE leaf END AS source,
        {", ".join(f.name for f in _TRAFFIC_MEASURES)}
 FROM leaves"""
