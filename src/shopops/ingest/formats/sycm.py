@@ -17,6 +17,8 @@ from shopops.ingest.formats.base import Field, Format, register
 
 TZ = "Asia/Shanghai"
 
+_DATE = Field("date", "date", ("统计日期", "日期"), required=True)
+
 # What the 店铺来源 export says of each source, whichever way it names the sources.
 _TRAFFIC_MEASURES = (
     Field("visitors", "int", ("访客数",), required=True),
@@ -40,7 +42,7 @@ TRAFFIC = register(
         en="Business Advisor traffic by source",
         platform="taobao",
         fields=(
-            Field("date", "date", ("统计日期", "日期"), required=True),
+            _DATE,
             Field("source", "text", ("流量来源", "来源名称"), required=True),
             *_TRAFFIC_MEASURES,
         ),
@@ -60,7 +62,8 @@ _TOTALS = "('汇总', '合计', '总计', '全部')"
 _LEVELS_SQL = f"""
 WITH r AS (
     SELECT *, CASE WHEN level3 IS NOT NULL THEN 3 WHEN level2 IS NOT NULL THEN 2 ELSE 1 END AS depth,
-           coalesce(level3, level2, level1) AS leaf
+           coalesce(level3, level2, level1) AS leaf,
+           concat_ws('/', level1, CASE WHEN level3 IS NOT NULL THEN level2 END) AS parent
     FROM src
     WHERE level1 NOT IN {_TOTALS}),
 leaves AS (
@@ -69,10 +72,9 @@ leaves AS (
                                           AND (r.depth = 1 OR c.level2 = r.level2))),
 shared AS (
     SELECT leaf FROM leaves GROUP BY leaf
-    HAVING count(DISTINCT concat_ws('/', level1, CASE WHEN depth = 3 THEN level2 END)) > 1)
+    HAVING count(DISTINCT parent) > 1)
 SELECT _row, date,
-       CASE WHEN depth > 1 AND leaf IN (SELECT leaf FROM shared)
-            THEN concat_ws('/', level1, CASE WHEN depth = 3 THEN level2 END, leaf) ELSE leaf END AS source,
+       CASE WHEN depth > 1 AND leaf IN (SELECT leaf FROM shared) THEN parent || '/' || leaf ELSE leaf END AS source,
        {", ".join(f.name for f in _TRAFFIC_MEASURES)}
 FROM leaves"""
 
@@ -83,7 +85,7 @@ TRAFFIC_LEVELS = register(
         en="Business Advisor traffic by source, as a tree of source levels",
         platform="taobao",
         fields=(
-            Field("date", "date", ("统计日期", "日期"), required=True),
+            _DATE,
             Field("level1", "text", ("一级来源", "一级流量来源"), required=True),
             Field("level2", "text", ("二级来源", "二级流量来源")),  # blank on a group's own row
             Field("level3", "text", ("三级来源", "三级流量来源")),
@@ -104,7 +106,7 @@ PRODUCT = register(
         en="Business Advisor product effect",
         platform="taobao",
         fields=(
-            Field("date", "date", ("统计日期", "日期"), required=True),
+            _DATE,
             Field("sku", "text", ("商品ID", "宝贝ID"), required=True),
             Field("title", "text", ("商品名称", "宝贝名称", "商品标题")),
             Field("visitors", "int", ("商品访客数",), required=True),
